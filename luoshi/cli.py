@@ -1,0 +1,118 @@
+"""The `luoshi` command: decompose, suggest, and the web application's demo / serve / manage."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from luoshi.text.model import InputError
+
+EXIT_INPUT = 2
+
+
+def _fail(message: str) -> int:
+    print(f"luoshi: {message}", file=sys.stderr)
+    return EXIT_INPUT
+
+
+def cmd_decompose(args: argparse.Namespace) -> int:
+    from luoshi.formats import render
+    from luoshi.text import decompose, load_units
+    from luoshi.text.readers import read_report
+
+    units = load_units(args.units) if args.units else None
+    text = read_report(args.path)
+    document = decompose(text, units=units, year=args.year)
+    fmt = args.format or _format_from_name(args.output) or "json"
+    data = render(document, fmt)
+    if args.output and args.output != "-":
+        out = Path(args.output)
+        tmp = out.with_name(out.name + ".part")
+        tmp.write_bytes(data)
+        tmp.replace(out)
+    elif fmt == "xlsx":
+        if sys.stdout.isatty():
+            return _fail("xlsx 是二进制格式, 请用 -o 文件名.xlsx 写入文件")
+        sys.stdout.buffer.write(data)
+    else:
+        sys.stdout.write(data.decode("utf-8"))
+    return 0
+
+
+def _format_from_name(output: str | None) -> str | None:
+    if not output or output == "-":
+        return None
+    suffix = Path(output).suffix.lower()
+    return {".json": "json", ".md": "markdown", ".markdown": "markdown", ".xlsx": "xlsx"}.get(suffix)
+
+
+def cmd_suggest(args: argparse.Namespace) -> int:
+    from luoshi.text import load_units, suggest_units
+
+    units = load_units(args.units)
+    lines = args.text if args.text else (line.rstrip("\n") for line in sys.stdin)
+    for line in lines:
+        result = suggest_units(line, units)
+        record = {
+            "text": line,
+            "leads": [s.to_dict() for s in result.leads],
+            "co_units": [s.to_dict() for s in result.co_units],
+        }
+        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="luoshi", description="落实: 政府工作报告 → 责任清单")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("decompose", help="把一份工作报告分解为任务树")
+    p.add_argument("path", help="报告文件 (.txt .docx .pdf) 或 - 表示标准输入")
+    p.add_argument("--year", type=int, default=None, help="报告年份 (默认从文本推断)")
+    p.add_argument("--units", default=None, help="单位目录 CSV, 用于地名解析和牵头单位建议")
+    p.add_argument("--format", choices=["json", "markdown", "xlsx"], default=None)
+    p.add_argument("-o", "--output", default=None, help="输出文件 (默认标准输出)")
+    p.set_defaults(func=cmd_decompose)
+
+    p = sub.add_parser("suggest", help="为任务建议牵头单位和配合单位")
+    p.add_argument("--units", required=True, help="单位目录 CSV")
+    p.add_argument("text", nargs="*", help="任务文本; 省略时从标准输入每行读一条")
+    p.set_defaults(func=cmd_suggest)
+
+    for name, help_text in (
+        ("demo", "一键演示: SQLite + 示例报告 + 演示账号, 在 127.0.0.1:8000 提供服务"),
+        ("serve", "生产服务 (gunicorn, DATABASE_URL)"),
+        ("manage", "Django 管理命令"),
+    ):
+        p = sub.add_parser(name, help=help_text, add_help=name != "manage")
+        p.add_argument("rest", nargs=argparse.REMAINDER)
+        p.set_defaults(func=_web_command(name))
+    return parser
+
+
+def _web_command(name: str):
+    def run(args: argparse.Namespace) -> int:
+        from luoshi import webcli
+
+        return getattr(webcli, name)(args.rest)
+
+    return run
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args) or 0
+    except InputError as exc:
+        return _fail(str(exc))
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,157 @@
+"""The decomposition's data: frozen dataclasses, and their JSON form (DESIGN §5).
+
+Every span is ``(start, end)`` into ``Document.text``, the normalised report text, so a reader can
+always point back at the sentence a task came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+Span = tuple[int, int]
+
+
+class InputError(Exception):
+    """Input that cannot be read as a report. The message is one line: what is wrong, what to do."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """A measurable target: ``numeric`` (value, unit, comparator) or ``milestone`` (建成…)."""
+
+    kind: str
+    text: str
+    metric: str | None = None
+    comparator: str | None = None  # ">=", "<=", "~", "=", "range"
+    value: float | int | None = None
+    value_max: float | int | None = None
+    unit: str | None = None
+    span: Span | None = None
+
+    def to_dict(self) -> dict:
+        out: dict = {"kind": self.kind}
+        if self.kind == "numeric":
+            out["metric"] = self.metric
+            out["comparator"] = self.comparator
+            out["value"] = self.value
+            if self.comparator == "range":
+                out["value_max"] = self.value_max
+            out["unit"] = self.unit
+        out["text"] = self.text
+        if self.span is not None:
+            out["span"] = list(self.span)
+        return out
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A proposed responsible unit with a score in [0, 1] and the reasons a person can check."""
+
+    unit: str
+    score: float
+    reasons: tuple[str, ...]
+
+    def to_dict(self) -> dict:
+        return {"unit": self.unit, "score": round(self.score, 3), "reasons": list(self.reasons)}
+
+
+@dataclass(frozen=True)
+class Task:
+    code: str
+    text: str
+    span: Span
+    places: tuple[str, ...] = ()  # resolved unit short names where a catalog is given, else as written
+    place_mentions: tuple[str, ...] = ()  # the place names as written in the text
+    programmes: tuple[str, ...] = ()  # named programmes in quotes, kept as tags
+    targets: tuple[Target, ...] = ()
+    ongoing: bool = False  # 常态化 / 持续推进 with no end
+    leads: tuple[Suggestion, ...] = ()
+    co_units: tuple[Suggestion, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {
+            "code": self.code,
+            "text": self.text,
+            "span": list(self.span),
+            "places": list(self.places),
+            "place_mentions": list(self.place_mentions),
+            "programmes": list(self.programmes),
+            "ongoing": self.ongoing,
+            "targets": [t.to_dict() for t in self.targets],
+            "leads": [s.to_dict() for s in self.leads],
+            "co_units": [s.to_dict() for s in self.co_units],
+        }
+
+
+@dataclass(frozen=True)
+class Theme:
+    title: str
+    span: Span
+    tasks: tuple[Task, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {"title": self.title, "span": list(self.span), "tasks": [t.to_dict() for t in self.tasks]}
+
+
+@dataclass(frozen=True)
+class Section:
+    number: str | None
+    title: str | None
+    guidance: tuple[str, ...] = ()
+    themes: tuple[Theme, ...] = ()
+    span: Span | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "number": self.number,
+            "title": self.title,
+            "guidance": list(self.guidance),
+            "themes": [t.to_dict() for t in self.themes],
+        }
+
+
+@dataclass(frozen=True)
+class Part:
+    number: str | None
+    title: str | None
+    kind: str  # review / plan / self / other
+    sections: tuple[Section, ...] = ()
+    span: Span | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "number": self.number,
+            "title": self.title,
+            "kind": self.kind,
+            "sections": [s.to_dict() for s in self.sections],
+        }
+
+
+@dataclass(frozen=True)
+class Document:
+    title: str | None
+    year: int | None
+    parts: tuple[Part, ...]
+    text: str  # the normalised text every span indexes
+    targets: tuple[Target, ...] = ()  # 主要预期目标
+    dropped: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    speech: tuple[str, ...] = field(default=())  # address lines and closing rhetoric
+
+    def tasks(self):
+        """Every task with its part, section and theme, in document order."""
+        for part in self.parts:
+            for section in part.sections:
+                for theme in section.themes:
+                    for task in theme.tasks:
+                        yield part, section, theme, task
+
+    def to_dict(self) -> dict:
+        return {
+            "title": self.title,
+            "year": self.year,
+            "parts": [p.to_dict() for p in self.parts],
+            "targets": [t.to_dict() for t in self.targets],
+            "dropped": list(self.dropped),
+            "warnings": list(self.warnings),
+        }
