@@ -1,0 +1,298 @@
+"""Normalisation: raw report text → clean paragraphs, page furniture dropped and listed.
+
+What arrives is rarely clean: full-width punctuation, CRLF, PDF extractions hard-wrapped at a fixed
+width with paragraphs indented by two ideographic spaces, newspaper pages whose paragraphs are cut
+across columns and pages, continuation marks, newspaper names, bylines, dates and adverts. This
+module undoes all of that and returns paragraphs whose spans index the normalised text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from .model import Span
+
+# Full-width forms of the ASCII range (U+FF01–U+FF5E) become half-width, as NFKC would; 。、“” stay.
+_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_WIDTH.update(
+    {
+        0x3000: " ",  # ideographic space (kept at line starts separately, for indentation)
+        0x00A0: " ",
+        0x2002: " ",
+        0x2003: " ",
+        0x2009: " ",
+        0x200B: None,
+        0x200C: None,
+        0x200D: None,
+        0x2060: None,
+        0xFEFF: None,
+        0x2028: "\n",
+        0x2029: "\n",
+        0x0009: " ",
+        0x000B: "\n",
+        0x000C: "\n",
+        0x0085: "\n",
+        0xFE50: ",",  # small form variants seen in some PDFs
+        0xFE51: "、",
+        0xFE52: ".",
+        0xFE54: ";",
+        0xFE55: ":",
+        0xFE56: "?",
+        0xFE57: "!",
+        0x2215: "/",
+        0xFF61: "。",
+        0xFF64: "、",
+    }
+)
+
+TERMINAL = "。!?;…"
+CLOSERS = "”’」』)》】\"'"
+SENTENCE_END = re.compile(r"[。!?]+[”’」』)》】]*|;(?=[”’」』)》】]*)")
+
+PART_HEADING = re.compile(r"^([一二三四五六七八九十]{1,3})\s*[、.]\s*(\S.*)$")
+SECTION_HEADING = re.compile(r"^\(\s*([一二三四五六七八九十]{1,3})\s*\)\s*(\S.*)$")
+NUMBERED_THEME = re.compile(r"^(\d{1,2})\s*[.、]\s*(\S.*)$")
+
+ADVERT = re.compile(r"(广告|公益|热线|服务电话|订阅|扫码|二维码|公众号|http|www\.|\.com|\.cn|宣$)")
+ADDRESS = re.compile(r"^(各位代表|各位委员|同志们|各位政协委员)")
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Normalized:
+    text: str
+    paragraphs: tuple[Paragraph, ...]
+    dropped: tuple[str, ...]
+    warnings: tuple[str, ...]
+
+
+@cache
+def _furniture() -> tuple[re.Pattern, ...]:
+    data = resources.files("luoshi.text").joinpath("data/furniture.txt").read_text("utf-8")
+    return tuple(
+        re.compile(line.strip()) for line in data.splitlines() if line.strip() and not line.startswith("#")
+    )
+
+
+def clean_chars(raw: str) -> str:
+    """Unify line breaks and character widths; strip control and zero-width characters."""
+    text = re.sub(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]", "\n", raw)
+    text = text.translate(_WIDTH)
+    return "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch)[0] != "C")
+
+
+def display_width(line: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
+def is_heading(line: str) -> bool:
+    return bool(PART_HEADING.match(line) or SECTION_HEADING.match(line))
+
+
+def ends_sentence(line: str) -> bool:
+    stripped = line.rstrip().rstrip(CLOSERS)
+    return bool(stripped) and stripped[-1] in TERMINAL + "!?:"
+
+
+def is_short_title(line: str, limit: int = 30) -> bool:
+    """A short line with no sentence punctuation inside: a title or a standalone theme."""
+    body = line.rstrip("。").strip()
+    return 0 < len(body) <= limit and not re.search(r"[。!?;]", body)
+
+
+def is_furniture(line: str) -> bool:
+    if any(p.match(line) for p in _furniture()):
+        return True
+    return len(line) <= 30 and not ends_sentence(line) and bool(ADVERT.search(line))
+
+
+def _join(left: str, right: str) -> str:
+    """Join two pieces of one paragraph: no space between CJK, one space between Latin words."""
+    if left and right and left[-1].isascii() and left[-1].isalnum() and right[0].isascii() and right[0].isalnum():
+        return left + " " + right
+    return left + right
+
+
+def _wrap_width(lines: list[str]) -> int | None:
+    """The fixed line width of a hard-wrapped text, or None if lines are not hard-wrapped."""
+    widths = [display_width(s) for s in lines if display_width(s) >= 30]
+    if len(widths) < 4:
+        return None
+    counts: dict[int, int] = {}
+    for w in widths:
+        counts[w] = counts.get(w, 0) + 1
+    modal = max(counts, key=lambda w: (counts[w], w))
+    near = sum(c for w, c in counts.items() if abs(w - modal) <= 3)
+    return modal if near >= 0.3 * len(widths) else None
+
+
+def _blocks(lines: list[tuple[str, bool]]) -> list[list[tuple[str, bool]]]:
+    blocks: list[list[tuple[str, bool]]] = [[]]
+    for line, indented in lines:
+        if line:
+            blocks[-1].append((line, indented))
+        elif blocks[-1]:
+            blocks.append([])
+    return [b for b in blocks if b]
+
+
+def _paragraphs_of_block(block, width: int | None, indent_mode: bool) -> list[str]:
+    """Re-join the hard-wrapped lines of one block into paragraphs."""
+    paras: list[str] = []
+    for line, indented in block:
+        if not paras:
+            paras.append(line)
+            continue
+        prev = paras[-1]
+        if re.fullmatch(r"[。!?;,、”’)》]+", line):  # a heading's closing 。 pushed to its own line
+            paras[-1] = prev + line
+            continue
+        if is_heading(line):
+            new = True
+        elif indent_mode:
+            new = indented
+        elif (is_heading(prev) or NUMBERED_THEME.match(prev) or is_short_title(prev)) and not _looks_wrapped(
+            prev, width
+        ):
+            new = True  # a heading or a standalone theme ends its line
+        elif not ends_sentence(prev):
+            new = False
+        else:
+            new = not _looks_wrapped(prev, width)
+        if new:
+            paras.append(line)
+        else:
+            paras[-1] = _join(prev, line)
+    return paras
+
+
+def _looks_wrapped(line: str, width: int | None) -> bool:
+    return width is not None and display_width(line) >= width - 3
+
+
+def normalize(raw: str) -> Normalized:
+    dropped: list[str] = []
+    warnings: list[str] = []
+    lines: list[tuple[str, bool]] = []
+    for raw_line in re.sub(r"\r\n?|[\u2028\u2029]", "\n", raw).split("\n"):
+        indented = bool(re.match(r"[\ufeff]?(\u3000|\s{2}|\t)", raw_line))
+        line = re.sub(r"\s+", " ", clean_chars(raw_line)).strip()
+        if line and is_furniture(line):
+            dropped.append(line)
+            continue
+        line = _tidy_spaces(line)
+        lines.append((line, indented))
+
+    content = [line for line, _ in lines if line]
+    width = _wrap_width(content)
+    indented_count = sum(1 for line, ind in lines if line and ind)
+    indent_mode = indented_count >= 3 and indented_count >= 0.05 * max(1, len(content)) and width is not None
+
+    paras: list[str] = []
+    for block in _blocks(lines):
+        paras.extend(_paragraphs_of_block(block, width, indent_mode))
+
+    paras = _rejoin_cut_paragraphs(paras)
+    paras = _drop_repeated_running_heads(paras, dropped)
+    paras, tail = _split_trailer(paras)
+    dropped.extend(tail)
+
+    out: list[Paragraph] = []
+    pos = 0
+    pieces = []
+    for para in paras:
+        if pieces:
+            pieces.append("\n")
+            pos += 1
+        out.append(Paragraph(para, (pos, pos + len(para))))
+        pieces.append(para)
+        pos += len(para)
+    if width is not None and not indent_mode:
+        warnings.append(f"文本按固定宽度({width})折行, 已按句末标点重新拼接段落")
+    return Normalized("".join(pieces), tuple(out), tuple(dropped), tuple(warnings))
+
+
+def _tidy_spaces(line: str) -> str:
+    """Drop spaces between CJK characters (PDF extraction artefacts), keep them between Latin words."""
+    return re.sub(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])|(?<=[^\x00-\x7f]) (?=[,.;:!?%)])", "", line)
+
+
+def _rejoin_cut_paragraphs(paras: list[str]) -> list[str]:
+    """Join paragraphs cut across newspaper columns or pages: the first part ends mid-sentence."""
+    out: list[str] = []
+    for para in paras:
+        if out and _is_cut(out[-1]) and not is_heading(para) and not is_furniture(para):
+            out[-1] = _join(out[-1], para)
+        else:
+            out.append(para)
+    return out
+
+
+def _is_cut(para: str) -> bool:
+    if ends_sentence(para) or is_heading(para) and len(para) <= 30:
+        return False
+    # a short line without sentence punctuation is a title or a standalone theme, not a cut paragraph
+    if is_short_title(para) and not re.search(r"[,、]$", para):
+        return False
+    return True
+
+
+def _drop_repeated_running_heads(paras: list[str], dropped: list[str]) -> list[str]:
+    """A short title repeated on every page (政府工作报告) is kept once, as the title."""
+    seen: set[str] = set()
+    out = []
+    for para in paras:
+        if is_short_title(para, 20) and "报告" in para:
+            if para in seen:
+                dropped.append(para)
+                continue
+            seen.add(para)
+        out.append(para)
+    return out
+
+
+def _split_trailer(paras: list[str]) -> tuple[list[str], list[str]]:
+    """Everything after the closing rhetoric (各位代表! … 而团结奋斗!) is not report content."""
+    closing = None
+    for i, para in enumerate(paras):
+        if is_closing(para):
+            closing = i
+    if closing is None:
+        return paras, []
+    return paras[: closing + 1], paras[closing + 1 :]
+
+
+def is_closing(para: str) -> bool:
+    """The closing call of a report: an address followed by 让我们…奋斗/努力!"""
+    if not para.rstrip(CLOSERS).endswith("!"):
+        return False
+    return "让我们" in para or bool(ADDRESS.match(para)) and "奋斗" in para[-40:]
+
+
+def split_sentences(text: str, offset: int = 0) -> list[tuple[str, Span]]:
+    """Sentences ending in 。!? (closing quotes kept with them); spans offset into the document."""
+    out = []
+    start = 0
+    for m in SENTENCE_END.finditer(text):
+        if m.group().startswith(";"):
+            continue
+        end = m.end()
+        piece = text[start:end]
+        if piece.strip():
+            lead = len(piece) - len(piece.lstrip())
+            out.append((piece.strip(), (offset + start + lead, offset + start + lead + len(piece.strip()))))
+        start = end
+    rest = text[start:]
+    if rest.strip():
+        lead = len(rest) - len(rest.lstrip())
+        out.append((rest.strip(), (offset + start + lead, offset + start + lead + len(rest.strip()))))
+    return out

@@ -1,0 +1,306 @@
+"""Structure: normalised paragraphs → title, parts, sections, themes and task sentences.
+
+The layouts this understands (each seen in real reports):
+- parts numbered 一、二、… or standing alone ("2023年工作安排"), a review part yields no tasks;
+- sections (一)(二)… whose heading paragraph holds the title and, after it, the guidance;
+- themes that open a paragraph ("深入推进教育高质量发展。加快建设…"), themes standing on their own
+  line (numbered "1." or not), and the paragraphs under such a theme, every sentence a task;
+- address lines (各位代表!) and the closing call are speech, neither guidance nor task.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .model import Part, Section, Span, Task, Theme
+from .normalize import (
+    ADDRESS,
+    NUMBERED_THEME,
+    PART_HEADING,
+    SECTION_HEADING,
+    Normalized,
+    Paragraph,
+    is_closing,
+    split_sentences,
+)
+
+CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+NUMERALS = "一二三四五六七八九十"
+
+THEME_MAX = 32  # a theme sentence is short: "深入推进教育高质量发展。"
+REVIEW = re.compile(r"回顾|过去.{0,3}(一年|五年|\d年|工作)|工作总结|一年来|五年来|取得的成绩|主要成绩")
+SELF = re.compile(r"自身建设|政府建设|作风建设")
+PLAN = re.compile(
+    r"今年|明年|总体要求|总体部署|总体思路|重点工作|重点任务|工作安排|主要任务|目标任务|"
+    r"工作建议|的建议|主要目标|政策取向|奋斗目标|举措|部署"
+)
+STANDALONE_PART = re.compile(
+    r"^(\d{4}年)?(工作回顾|.{0,8}工作回顾|.{0,10}(工作安排|总体要求|重点工作|主要任务|工作建议)|"
+    r"(切实)?加强政府自身建设|政府自身建设)$"
+)
+ENUMERATION = re.compile(r"^(一是|二是|三是|四是|五是|一要|二要|三要|首先|其次|第[一二三四五六七八九十]+[,,、])")
+
+MakeTask = Callable[[str, str, Span, str | None, str | None], Task]
+
+
+def cn_number(numeral: str | None) -> int | None:
+    """一 → 1, 十二 → 12, 二十 → 20."""
+    if not numeral:
+        return None
+    if numeral.isdigit():
+        return int(numeral)
+    if numeral == "十":
+        return 10
+    if numeral.startswith("十"):
+        return 10 + CN_DIGITS.get(numeral[1], 0)
+    if "十" in numeral:
+        tens, _, ones = numeral.partition("十")
+        return CN_DIGITS.get(tens, 0) * 10 + (CN_DIGITS.get(ones, 0) if ones else 0)
+    return CN_DIGITS.get(numeral)
+
+
+def part_kind(title: str | None, year: int | None) -> str | None:
+    """review / plan / self from a part's title; None when the title says nothing."""
+    if not title:
+        return None
+    if SELF.search(title):
+        return "self"
+    years = [int(y) for y in re.findall(r"(20\d\d)年", title)]
+    if REVIEW.search(title):
+        return "review"
+    if year and years:
+        return "plan" if max(years) >= year else "review"
+    if PLAN.search(title):
+        return "plan"
+    return None
+
+
+def _strip_end(sentence: str) -> str:
+    return sentence.rstrip("。;").strip()
+
+
+@dataclass
+class _Section:
+    number: str | None
+    title: str | None
+    span: Span | None
+    guidance: list[str] = field(default_factory=list)
+    themes: list[tuple[str, Span, list[tuple[str, Span]]]] = field(default_factory=list)
+    standalone: bool = False  # the current theme stood on its own line: its paragraphs are all tasks
+
+
+@dataclass
+class _Part:
+    number: str | None
+    title: str | None
+    kind: str | None
+    span: Span | None
+    sections: list[_Section] = field(default_factory=list)
+
+    def section(self) -> _Section:
+        if not self.sections:
+            self.sections.append(_Section(None, None, None))
+        return self.sections[-1]
+
+
+@dataclass
+class Outline:
+    title: str | None
+    parts: list[_Part]
+    speech: list[str]
+    preamble: list[Paragraph]
+    main_target_paragraphs: list[Paragraph]
+
+
+def outline(norm: Normalized) -> Outline:
+    """First pass: assign every paragraph to a part and section, as theme, guidance or tasks."""
+    paras = list(norm.paragraphs)
+    title = None
+    if paras and _is_title(paras[0].text):
+        title = paras[0].text
+        paras = paras[1:]
+    has_part_headings = any(_part_heading(p.text) for p in paras)
+    parts: list[_Part] = []
+    speech: list[str] = []
+    preamble: list[Paragraph] = []
+    targets: list[Paragraph] = []
+
+    for para in paras:
+        text = para.text
+        heading = _part_heading(text)
+        if heading:
+            number, ptitle, rest_at = heading
+            parts.append(_Part(number, ptitle, None, para.span))
+            if rest_at is not None:
+                _body(parts[-1], Paragraph(text[rest_at:], (para.span[0] + rest_at, para.span[1])), speech)
+            continue
+        if "主要预期目标" in text or re.search(r"主要目标(是|为|:)", text):
+            targets.append(para)
+        if not parts:
+            if has_part_headings and not SECTION_HEADING.match(text) or _is_front_matter(text):
+                preamble.append(para)
+                continue
+            parts.append(_Part(None, None, None, None))  # the report begins mid-part (a later page)
+        _body(parts[-1], para, speech)
+    return Outline(title, parts, speech, preamble, targets)
+
+
+def _is_title(text: str) -> bool:
+    return len(text) <= 40 and "报告" in text and not re.search(r"[。!?;,]", text)
+
+
+def _is_front_matter(text: str) -> bool:
+    """Subtitle, speaker and address lines before any heading."""
+    return bool(
+        text.startswith(("——", "—", "--"))
+        or re.search(r"(会议|大会)上$", text)
+        or ADDRESS.match(text)
+        and len(text) <= 12
+        or re.match(r"^.{0,30}(省长|市长|州长|县长|区长|主席|总理|盟长|旗长)\s*\S{0,6}$", text)
+    )
+
+
+def _part_heading(text: str) -> tuple[str | None, str, int | None] | None:
+    """(number, title, index where the rest of the paragraph starts) for a part heading."""
+    m = PART_HEADING.match(text)
+    if m:
+        number, body = m.group(1), m.group(2)
+        sentences = split_sentences(body)
+        first = _strip_end(sentences[0][0]) if sentences else body
+        if len(first) > 40:
+            return None  # "一、…" opening a long sentence is an enumeration, not a heading
+        rest_at = m.start(2) + sentences[1][1][0] if len(sentences) > 1 else None
+        return number, first, rest_at
+    if STANDALONE_PART.match(text.rstrip("。")):
+        return None, text.rstrip("。"), None
+    return None
+
+
+def _body(part: _Part, para: Paragraph, speech: list[str]) -> None:
+    text, (start, _) = para.text, para.span
+    m = SECTION_HEADING.match(text)
+    if m:
+        sentences = split_sentences(text[m.start(2) :], start + m.start(2))
+        title = _strip_end(sentences[0][0]) if sentences else ""
+        section = _Section(m.group(1), title, sentences[0][1] if sentences else para.span)
+        part.sections.append(section)
+        section.guidance.extend(s for s, _ in sentences[1:])
+        return
+
+    sentences = split_sentences(text, start)
+    if not sentences:
+        return
+    if is_closing(text):
+        speech.extend(s for s, _ in sentences)
+        return
+    if ADDRESS.match(sentences[0][0]):
+        speech.append(sentences[0][0])
+        sentences = sentences[1:]
+        if not sentences:
+            # an address standing alone opens a new passage: what follows is not the section above
+            if part.sections and (part.sections[-1].themes or part.sections[-1].guidance):
+                part.sections.append(_Section(None, None, None))
+            return
+
+    section = part.section()
+    first, first_span = sentences[0]
+    numbered = NUMBERED_THEME.match(first)
+    if numbered:
+        offset = numbered.start(2)
+        first, first_span = first[offset:], (first_span[0] + offset, first_span[1])
+    theme_like = _theme_like(first)
+
+    if len(sentences) == 1 and theme_like and (numbered or not first.endswith(("。", "!")) or len(first) <= 16):
+        # a theme on its own line: the paragraphs below it are its tasks
+        section.themes.append((_strip_end(first), first_span, []))
+        section.standalone = True
+        return
+    if section.standalone and section.themes and not numbered:
+        section.themes[-1][2].extend(sentences)
+        return
+    if theme_like and (numbered or not ENUMERATION.match(first)):
+        section.themes.append((_strip_end(first), first_span, list(sentences[1:])))
+        section.standalone = False
+        return
+    if section.themes:
+        section.themes[-1][2].extend(sentences)  # a paragraph continuing the theme above
+    else:
+        section.guidance.extend(s for s, _ in sentences)
+
+
+def _theme_like(sentence: str) -> bool:
+    body = _strip_end(sentence)
+    return 2 <= len(body) <= THEME_MAX and not body.endswith(("!", "?", ":"))
+
+
+def build_parts(out: Outline, year: int | None, make_task: MakeTask) -> tuple[Part, ...]:
+    """Second pass: part kinds, numbers for an unnumbered leading part, codes, and Task objects."""
+    kinds = [part_kind(p.title, year) for p in out.parts]
+    numbers = [cn_number(p.number) for p in out.parts]
+    # a report that starts mid-part (a later newspaper page) continues the part before the next one
+    if out.parts and out.parts[0].number is None and out.parts[0].title is None:
+        following = next((n for n in numbers[1:] if n), None)
+        if following and following > 1:
+            numbers[0] = following - 1
+            out.parts[0].number = NUMERALS[following - 2] if following - 2 < len(NUMERALS) else None
+    seen_review = False
+    parts = []
+    for index, (part, kind) in enumerate(zip(out.parts, kinds, strict=True)):
+        if kind is None:
+            later = [k for k in kinds[index + 1 :] if k]
+            if seen_review or (later and later[0] in ("plan", "self")) or _has_tasks(part):
+                kind = "plan" if not (later and later[0] == "review") else "other"
+            else:
+                kind = "other"
+        seen_review = seen_review or kind == "review"
+        part_no = numbers[index] if numbers[index] is not None else index + 1
+        sections = []
+        numbered = any(s.number for s in part.sections)
+        for s_index, section in enumerate(part.sections):
+            s_no = cn_number(section.number) if section.number else 0
+            themes = []
+            if s_index == 0 and numbered and not section.number:
+                _themes_to_guidance(section)  # a part's opening words before its first section
+            if not section.guidance and not section.themes:
+                continue
+            if kind != "review":
+                for t_index, (theme_title, theme_span, sentences) in enumerate(section.themes, 1):
+                    tasks = tuple(
+                        make_task(
+                            f"{part_no}.{s_no}.{t_index}.{k_index}", text, span, theme_title, section.title
+                        )
+                        for k_index, (text, span) in enumerate(_merge_fragments(sentences), 1)
+                    )
+                    themes.append(Theme(theme_title, theme_span, tasks))
+            elif s_index == 0 and not section.number and not section.title:
+                continue
+            sections.append(
+                Section(section.number, section.title, tuple(section.guidance), tuple(themes), section.span)
+            )
+        parts.append(Part(part.number, part.title, kind, tuple(sections), part.span))
+    return tuple(parts)
+
+
+def _themes_to_guidance(section: _Section) -> None:
+    for title, _, sentences in section.themes:
+        section.guidance.append(title + "。")
+        section.guidance.extend(text for text, _ in sentences)
+    section.themes.clear()
+
+
+def _has_tasks(part: _Part) -> bool:
+    return any(t[2] for s in part.sections for t in s.themes)
+
+
+def _merge_fragments(sentences: list[tuple[str, Span]]) -> list[tuple[str, Span]]:
+    """A 'sentence' of one or two characters (stray punctuation) belongs to the one before."""
+    out: list[tuple[str, Span]] = []
+    for text, span in sentences:
+        if out and len(text.strip("。!?;”’)")) == 0:
+            prev_text, prev_span = out[-1]
+            out[-1] = (prev_text + text, (prev_span[0], span[1]))
+        else:
+            out.append((text, span))
+    return out
