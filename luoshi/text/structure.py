@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .model import Part, Section, Span, Task, Theme
+from .targets import has_main_targets
 from .normalize import (
     ADDRESS,
     NUMBERED_THEME,
@@ -136,7 +137,7 @@ def outline(norm: Normalized) -> Outline:
             if rest_at is not None:
                 _body(parts[-1], Paragraph(text[rest_at:], (para.span[0] + rest_at, para.span[1])), speech)
             continue
-        if "主要预期目标" in text or re.search(r"主要目标(是|为|:)", text):
+        if has_main_targets(text):
             targets.append(para)
         if not parts:
             if has_part_headings and not SECTION_HEADING.match(text) or _is_front_matter(text):

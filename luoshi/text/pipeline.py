@@ -1,0 +1,101 @@
+"""decompose(): normalise → structure → targets, places, programmes → responsibility suggestions."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .assign import Suggester
+from .model import Document, InputError, Span, Task
+from .normalize import normalize
+from .places import find_places, find_programmes
+from .structure import build_parts, outline
+from .targets import find_targets, is_ongoing, main_targets
+from .units import Catalog, load_units
+
+YEAR_IN_SUBTITLE = re.compile(r"(20\d\d)\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*在")
+YEAR_IN_PLAN = re.compile(r"(20\d\d)\s*年(?:工作|重点工作|经济社会发展|政府工作)")
+
+
+def decompose(text: str, *, units: Catalog | str | Path | None = None, year: int | None = None) -> Document:
+    """Turn a report's text into its task tree. Raises InputError only for text that holds nothing."""
+    if not isinstance(text, str):
+        raise InputError("报告内容必须是文本")
+    if not text.strip():
+        raise InputError("报告内容为空: 请提供政府工作报告的正文")
+    catalog = load_units(units) if units is not None else None
+    norm = normalize(text)
+    tree = outline(norm)
+    year = year or _infer_year(norm.text, tree)
+    suggester = Suggester(catalog) if catalog is not None else None
+
+    def make_task(code: str, sentence: str, span: Span, theme: str | None, section: str | None) -> Task:
+        places, mentions = find_places(sentence, catalog)
+        leads = co_units = ()
+        if suggester is not None:
+            result = suggester.suggest(sentence, theme=theme, section=section)
+            leads, co_units = result.leads, result.co_units
+        return Task(
+            code=code,
+            text=sentence,
+            span=span,
+            places=places,
+            place_mentions=mentions,
+            programmes=find_programmes(sentence),
+            targets=find_targets(sentence, span[0]),
+            ongoing=is_ongoing(sentence),
+            leads=leads,
+            co_units=co_units,
+        )
+
+    parts = build_parts(tree, year, make_task)
+    doc_targets = [
+        target
+        for para in tree.main_target_paragraphs
+        if _in_plan(para.span[0], parts)
+        for target in main_targets(para.text, para.span[0])
+    ]
+    warnings = list(norm.warnings)
+    if not any(True for _ in _tasks(parts)):
+        warnings.append("未识别出任何任务: 请确认这是政府工作报告的正文(含今年工作部署)")
+    return Document(
+        title=tree.title,
+        year=year,
+        parts=parts,
+        text=norm.text,
+        targets=tuple(doc_targets),
+        dropped=norm.dropped,
+        warnings=tuple(warnings),
+        speech=tuple(tree.speech),
+    )
+
+
+def _tasks(parts):
+    for part in parts:
+        for section in part.sections:
+            for theme in section.themes:
+                yield from theme.tasks
+
+
+def _in_plan(position: int, parts) -> bool:
+    """True when the position lies in the last part that starts before it and that part is not a review."""
+    current = None
+    for part in parts:
+        if part.span and part.span[0] <= position:
+            current = part
+    return current is None or current.kind != "review"
+
+
+def _infer_year(text: str, tree) -> int | None:
+    m = YEAR_IN_SUBTITLE.search(text[:2000])
+    if m:
+        return int(m.group(1))
+    for part in tree.parts:
+        if part.title:
+            m = YEAR_IN_PLAN.search(part.title)
+            if m and "回顾" not in part.title:
+                return int(m.group(1))
+            m = re.search(r"(20\d\d)\s*年.{0,6}回顾", part.title)
+            if m:
+                return int(m.group(1)) + 1
+    return None

@@ -1,0 +1,90 @@
+"""Layouts other than the sample: our own short reports (tests/data/layouts) and, when the shared
+development corpus is beside the checkout, the five national reports."""
+
+from pathlib import Path
+
+import pytest
+
+from luoshi.text import decompose
+
+LAYOUTS = Path(__file__).parent / "data" / "layouts"
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+
+
+def outline(document):
+    return [
+        (part.kind, section.number, theme.title, len(theme.tasks))
+        for part in document.parts
+        for section in part.sections
+        for theme in section.themes
+    ]
+
+
+def test_it_reads_a_provincial_web_page_with_numbered_themes_on_their_own_lines():
+    document = decompose((LAYOUTS / "province-web.txt").read_text("utf-8"))
+    assert document.title == "政府工作报告"
+    assert document.year == 2024
+    assert [(p.number, p.kind) for p in document.parts] == [("一", "review"), ("二", "plan"), ("三", "self")]
+    assert outline(document)[:4] == [
+        ("plan", "一", "扩大有效投资", 2),
+        ("plan", "一", "促进消费提质扩容", 2),
+        ("plan", "二", "办好人民满意的教育", 2),
+        ("plan", "二", "提升科技创新能力", 1),
+    ]
+    assert any(d.startswith("发布时间") for d in document.dropped)
+    assert "责任编辑:李某" in document.dropped
+    assert not any("各位代表" in t.text or "让我们" in t.text for *_, t in document.tasks())
+
+
+def test_it_finds_the_main_expected_targets_of_the_year():
+    document = decompose((LAYOUTS / "province-web.txt").read_text("utf-8"))
+    numeric = {t.metric: (t.comparator, t.value, t.unit) for t in document.targets if t.kind == "numeric"}
+    assert numeric["地区生产总值增长"] == ("~", 5.5, "%")
+    assert numeric["城镇新增就业"] == (">=", 40, "万人")
+    assert numeric["城镇调查失业率"] == ("<=", 5.5, "%")
+
+
+def test_a_review_part_yields_no_tasks():
+    for name in ("province-web.txt", "county-standalone.txt"):
+        document = decompose((LAYOUTS / name).read_text("utf-8"))
+        review = [p for p in document.parts if p.kind == "review"]
+        assert review
+        assert not [t for p in review for s in p.sections for th in s.themes for t in th.tasks]
+
+
+def test_it_reads_unnumbered_parts_and_themes_standing_alone():
+    document = decompose((LAYOUTS / "county-standalone.txt").read_text("utf-8"))
+    assert [(p.title, p.kind) for p in document.parts] == [
+        ("2023年工作回顾", "review"),
+        ("2024年工作安排", "plan"),
+        ("政府自身建设", "self"),
+    ]
+    assert outline(document)[:3] == [
+        ("plan", "一", "做大做强特色农业", 2),
+        ("plan", "一", "加快新型工业化步伐", 2),
+        ("plan", "二", "办好民生实事", 2),
+    ]
+    ongoing = [t for *_, t in document.tasks() if t.ongoing]
+    assert [t.text for t in ongoing] == ["常态化开展企业服务日活动。"]
+
+
+def test_it_reads_an_unwrapped_report_with_one_paragraph_a_line(sample_text):
+    single = "\n".join(line for line in sample_text.splitlines() if line.strip())
+    expected = [(t.code, t.text) for *_, t in decompose(sample_text).tasks()]
+    got = [(t.code, t.text) for *_, t in decompose(single).tasks()]
+    # without blank lines a cut paragraph is indistinguishable from a hard wrap: the same tasks result
+    assert got == expected
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared development corpus is not beside this checkout")
+@pytest.mark.parametrize("year", [2014, 2015, 2016, 2017, 2018])
+def test_it_decomposes_a_whole_national_report(year):
+    document = decompose((CORPUS / f"national-{year}.txt").read_text("utf-8"))
+    assert document.year == year
+    kinds = [p.kind for p in document.parts]
+    assert kinds[0] == "review" and "plan" in kinds
+    tasks = [t for p, *_, t in document.tasks()]
+    assert len(tasks) > 150
+    assert all(p.kind != "review" for p, *_ in document.tasks())
+    assert not any(t.text.startswith(("各位代表", "让我们")) for t in tasks)
+    assert len([t for t in document.targets if t.kind == "numeric"]) >= 3
