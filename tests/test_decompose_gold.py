@@ -51,9 +51,7 @@ def test_it_reads_parts_sections_and_guidance_like_the_gold(gold, document):
     assert [p.number for p in document.parts] == [p["number"] for p in gold["parts"]]
     assert [p.kind for p in document.parts] == ["plan", "self"]
     for part, g_part in zip(document.parts, gold["parts"], strict=True):
-        assert [(s.number, s.title) for s in part.sections] == [
-            (s["number"], s["title"]) for s in g_part["sections"]
-        ]
+        assert [(s.number, s.title) for s in part.sections] == [(s["number"], s["title"]) for s in g_part["sections"]]
         assert [list(s.guidance) for s in part.sections] == [s["guidance"] for s in g_part["sections"]]
 
 
@@ -91,7 +89,13 @@ def test_it_keeps_page_furniture_advert_and_speech_out_of_every_task(gold, docum
 
 
 def test_it_rejoins_the_paragraphs_cut_across_columns(found):
-    for fragment in ("“科技特派员工作站”", "重点抓好老弱病残孕", "党的宗教政策", "增强“四个意识”", "县域经济架"):
+    for fragment in (
+        "“科技特派员工作站”",
+        "重点抓好老弱病残孕",
+        "党的宗教政策",
+        "增强“四个意识”",
+        "县域经济架",
+    ):
         assert any(fragment in text for text in found), fragment
 
 

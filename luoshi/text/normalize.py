@@ -9,7 +9,6 @@ module undoes all of that and returns paragraphs whose spans index the normalise
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -30,12 +29,6 @@ _WIDTH.update(
         0x200D: None,
         0x2060: None,
         0xFEFF: None,
-        0x2028: "\n",
-        0x2029: "\n",
-        0x0009: " ",
-        0x000B: "\n",
-        0x000C: "\n",
-        0x0085: "\n",
         0xFE50: ",",  # small form variants seen in some PDFs
         0xFE51: "、",
         0xFE52: ".",
@@ -78,20 +71,24 @@ class Normalized:
 @cache
 def _furniture() -> tuple[re.Pattern, ...]:
     data = resources.files("luoshi.text").joinpath("data/furniture.txt").read_text("utf-8")
-    return tuple(
-        re.compile(line.strip()) for line in data.splitlines() if line.strip() and not line.startswith("#")
-    )
+    return tuple(re.compile(line.strip()) for line in data.splitlines() if line.strip() and not line.startswith("#"))
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff0-\uffff]")
+
+
+_NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
+_INDENT = re.compile(r"^\ufeff?(?:\u3000|[ \t\u00a0]{2}|\t)")
 
 
 def clean_chars(raw: str) -> str:
     """Unify line breaks and character widths; strip control and zero-width characters."""
-    text = re.sub(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]", "\n", raw)
-    text = text.translate(_WIDTH)
-    return "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch)[0] != "C")
+    return _CONTROL.sub("", _NEWLINES.sub("\n", raw).translate(_WIDTH))
 
 
 def display_width(line: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+    """Columns a line takes in a fixed-width layout: every non-ASCII character counts two."""
+    return 2 * len(line) - len(line.encode("ascii", "ignore"))
 
 
 def is_heading(line: str) -> bool:
@@ -110,6 +107,8 @@ def is_short_title(line: str, limit: int = 30) -> bool:
 
 
 def is_furniture(line: str) -> bool:
+    if len(line) > 60 and ends_sentence(line):
+        return False  # a long sentence is content, whatever words it holds
     if any(p.match(line) for p in _furniture()):
         return True
     return len(line) <= 30 and not ends_sentence(line) and bool(ADVERT.search(line))
@@ -183,14 +182,14 @@ def normalize(raw: str) -> Normalized:
     dropped: list[str] = []
     warnings: list[str] = []
     lines: list[tuple[str, bool]] = []
-    for raw_line in re.sub(r"\r\n?|[\u2028\u2029]", "\n", raw).split("\n"):
-        indented = bool(re.match(r"[\ufeff]?(\u3000|\s{2}|\t)", raw_line))
-        line = re.sub(r"\s+", " ", clean_chars(raw_line)).strip()
+    raw = _NEWLINES.sub("\n", raw)
+    clean = re.sub(r"[^\S\n]+", " ", clean_chars(raw))
+    for raw_line, line, tidy in zip(raw.split("\n"), clean.split("\n"), _tidy_spaces(clean).split("\n"), strict=True):
+        line = line.strip()
         if line and is_furniture(line):
             dropped.append(line)
             continue
-        line = _tidy_spaces(line)
-        lines.append((line, indented))
+        lines.append((tidy.strip(), bool(_INDENT.match(raw_line))))
 
     content = [line for line, _ in lines if line]
     width = _wrap_width(content)
@@ -238,12 +237,10 @@ def _rejoin_cut_paragraphs(paras: list[str]) -> list[str]:
 
 
 def _is_cut(para: str) -> bool:
-    if ends_sentence(para) or is_heading(para) and len(para) <= 30:
+    if ends_sentence(para) or (is_heading(para) and len(para) <= 30):
         return False
     # a short line without sentence punctuation is a title or a standalone theme, not a cut paragraph
-    if is_short_title(para) and not re.search(r"[,、]$", para):
-        return False
-    return True
+    return not (is_short_title(para) and not re.search(r"[,、]$", para))
 
 
 def _drop_repeated_running_heads(paras: list[str], dropped: list[str]) -> list[str]:
@@ -275,7 +272,7 @@ def is_closing(para: str) -> bool:
     """The closing call of a report: an address followed by 让我们…奋斗/努力!"""
     if not para.rstrip(CLOSERS).endswith("!"):
         return False
-    return "让我们" in para or bool(ADDRESS.match(para)) and "奋斗" in para[-40:]
+    return "让我们" in para or (bool(ADDRESS.match(para)) and "奋斗" in para[-40:])
 
 
 def split_sentences(text: str, offset: int = 0) -> list[tuple[str, Span]]:

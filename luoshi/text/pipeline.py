@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
-from .assign import Suggester
+from .assign import _suggester_for
 from .model import Document, InputError, Span, Task
 from .normalize import normalize
 from .places import find_places, find_programmes
@@ -17,8 +18,18 @@ YEAR_IN_SUBTITLE = re.compile(r"(20\d\d)\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s
 YEAR_IN_PLAN = re.compile(r"(20\d\d)\s*年(?:工作|重点工作|经济社会发展|政府工作)")
 
 
-def decompose(text: str, *, units: Catalog | str | Path | None = None, year: int | None = None) -> Document:
-    """Turn a report's text into its task tree. Raises InputError only for text that holds nothing."""
+def decompose(
+    text: str,
+    *,
+    units: Catalog | str | Path | None = None,
+    year: int | None = None,
+    overrides: Mapping[str, str] | None = None,
+) -> Document:
+    """Turn a report's text into its task tree. Raises InputError only for text that holds nothing.
+
+    ``units`` (a catalog or its CSV path) enables place resolution and lead/co-unit suggestions;
+    ``overrides`` (term → unit label, confirmed by the office) outweigh the built-in lexicon.
+    """
     if not isinstance(text, str):
         raise InputError("报告内容必须是文本")
     if not text.strip():
@@ -27,7 +38,7 @@ def decompose(text: str, *, units: Catalog | str | Path | None = None, year: int
     norm = normalize(text)
     tree = outline(norm)
     year = year or _infer_year(norm.text, tree)
-    suggester = Suggester(catalog) if catalog is not None else None
+    suggester = _suggester_for(catalog, overrides) if catalog is not None else None
 
     def make_task(code: str, sentence: str, span: Span, theme: str | None, section: str | None) -> Task:
         places, mentions = find_places(sentence, catalog)

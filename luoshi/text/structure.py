@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .model import Part, Section, Span, Task, Theme
-from .targets import has_main_targets
 from .normalize import (
     ADDRESS,
     NUMBERED_THEME,
@@ -26,6 +25,7 @@ from .normalize import (
     is_closing,
     split_sentences,
 )
+from .targets import has_main_targets
 
 CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 NUMERALS = "一二三四五六七八九十"
@@ -140,7 +140,7 @@ def outline(norm: Normalized) -> Outline:
         if has_main_targets(text):
             targets.append(para)
         if not parts:
-            if has_part_headings and not SECTION_HEADING.match(text) or _is_front_matter(text):
+            if (has_part_headings and not SECTION_HEADING.match(text)) or _is_front_matter(text):
                 preamble.append(para)
                 continue
             parts.append(_Part(None, None, None, None))  # the report begins mid-part (a later page)
@@ -157,8 +157,7 @@ def _is_front_matter(text: str) -> bool:
     return bool(
         text.startswith(("——", "—", "--"))
         or re.search(r"(会议|大会)上$", text)
-        or ADDRESS.match(text)
-        and len(text) <= 12
+        or (ADDRESS.match(text) and len(text) <= 12)
         or re.match(r"^.{0,30}(省长|市长|州长|县长|区长|主席|总理|盟长|旗长)\s*\S{0,6}$", text)
     )
 
@@ -269,9 +268,7 @@ def build_parts(out: Outline, year: int | None, make_task: MakeTask) -> tuple[Pa
             if kind != "review":
                 for t_index, (theme_title, theme_span, sentences) in enumerate(section.themes, 1):
                     tasks = tuple(
-                        make_task(
-                            f"{part_no}.{s_no}.{t_index}.{k_index}", text, span, theme_title, section.title
-                        )
+                        make_task(f"{part_no}.{s_no}.{t_index}.{k_index}", text, span, theme_title, section.title)
                         for k_index, (text, span) in enumerate(_merge_fragments(sentences), 1)
                     )
                     themes.append(Theme(theme_title, theme_span, tasks))
