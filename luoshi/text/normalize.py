@@ -44,7 +44,7 @@ _WIDTH.update(
 
 TERMINAL = "。!?;…"
 CLOSERS = "”’」』)》】\"'"
-SENTENCE_END = re.compile(r"[。!?]+[”’」』)》】]*|;(?=[”’」』)》】]*)")
+SENTENCE = re.compile(r"[^。!?]+(?:[。!?]+[”’」』)》】]*)?|[。!?]+[”’」』)》】]*")
 
 PART_HEADING = re.compile(r"^([一二三四五六七八九十]{1,3})\s*[、.]\s*(\S.*)$")
 SECTION_HEADING = re.compile(r"^\(\s*([一二三四五六七八九十]{1,3})\s*\)\s*(\S.*)$")
@@ -77,13 +77,18 @@ def _furniture() -> tuple[re.Pattern, ...]:
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff0-\uffff]")
 
 
+_BLANKS = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
 _INDENT = re.compile(r"^\ufeff?(?:\u3000|[ \t\u00a0]{2}|\t)")
 
 
+_NARROWABLE = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_WIDTH)) + "]+")
+
+
 def clean_chars(raw: str) -> str:
     """Unify line breaks and character widths; strip control and zero-width characters."""
-    return _CONTROL.sub("", _NEWLINES.sub("\n", raw).translate(_WIDTH))
+    text = _NARROWABLE.sub(lambda m: m.group().translate(_WIDTH), _NEWLINES.sub("\n", raw))
+    return _CONTROL.sub("", text)
 
 
 def display_width(line: str) -> int:
@@ -183,7 +188,7 @@ def normalize(raw: str) -> Normalized:
     warnings: list[str] = []
     lines: list[tuple[str, bool]] = []
     raw = _NEWLINES.sub("\n", raw)
-    clean = re.sub(r"[^\S\n]+", " ", clean_chars(raw))
+    clean = _BLANKS.sub(" ", clean_chars(raw))
     for raw_line, line, tidy in zip(raw.split("\n"), clean.split("\n"), _tidy_spaces(clean).split("\n"), strict=True):
         line = line.strip()
         if line and is_furniture(line):
@@ -220,9 +225,13 @@ def normalize(raw: str) -> Normalized:
     return Normalized("".join(pieces), tuple(out), tuple(dropped), tuple(warnings))
 
 
-def _tidy_spaces(line: str) -> str:
-    """Drop spaces between CJK characters (PDF extraction artefacts), keep them between Latin words."""
-    return re.sub(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])|(?<=[^\x00-\x7f]) (?=[,.;:!?%)])", "", line)
+_SPACE = re.compile(r" (?=[^\x00-\x7f]|[,.;:!?%)])")
+
+
+def _tidy_spaces(text: str) -> str:
+    """Drop spaces after CJK characters before CJK or punctuation (PDF extraction artefacts); keep
+    them between Latin words."""
+    return _SPACE.sub(lambda m: "" if m.start() and text[m.start() - 1] > "\x7f" else " ", text)
 
 
 def _rejoin_cut_paragraphs(paras: list[str]) -> list[str]:
@@ -278,18 +287,13 @@ def is_closing(para: str) -> bool:
 def split_sentences(text: str, offset: int = 0) -> list[tuple[str, Span]]:
     """Sentences ending in 。!? (closing quotes kept with them); spans offset into the document."""
     out = []
-    start = 0
-    for m in SENTENCE_END.finditer(text):
-        if m.group().startswith(";"):
-            continue
-        end = m.end()
-        piece = text[start:end]
-        if piece.strip():
-            lead = len(piece) - len(piece.lstrip())
-            out.append((piece.strip(), (offset + start + lead, offset + start + lead + len(piece.strip()))))
-        start = end
-    rest = text[start:]
-    if rest.strip():
-        lead = len(rest) - len(rest.lstrip())
-        out.append((rest.strip(), (offset + start + lead, offset + start + lead + len(rest.strip()))))
+    for m in SENTENCE.finditer(text):
+        piece, start, end = m.group(), m.start(), m.end()
+        if piece[0] == " " or piece[-1] == " ":
+            stripped = piece.strip()
+            if not stripped:
+                continue
+            start += len(piece) - len(piece.lstrip())
+            piece, end = stripped, start + len(stripped)
+        out.append((piece, (offset + start, offset + end)))
     return out
