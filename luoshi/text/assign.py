@@ -1,0 +1,600 @@
+"""清单责任化: suggest the lead unit and co-units of a task from a government's own unit catalog.
+
+The only per-government input is the catalog (bare unit names). Everything else is general
+knowledge kept as data with comments:
+
+- ``data/assign_functions.tsv`` — the functions of Chinese government (教育, 发展改革, 卫生健康 …)
+  and the unit-name patterns that carry them at every level (教育部 / 省教育厅 / 州教育局 /
+  县教育和体育局), with a fallback function where a level has no bureau of its own;
+- ``data/assign_vocabulary.tsv`` — policy vocabulary → functions, with weights.
+
+A catalog is compiled once into one dictionary scanned leftmost-longest: vocabulary terms carry
+unit weights, unit names (and their core names without the locality: 卫健委, 教育局) are explicit
+mentions, 〈function〉部门 / 〈function〉机关 name a whole system, subordinate governments are places.
+The theme and section a sentence sits under add the same evidence at a lower weight. Overrides
+(term → unit label, taught by the office) are scanned separately and outweigh the vocabulary.
+
+Every suggestion carries its reasons ("关键词: 义务教育", "主题: …", "文中点名: 州卫健委",
+"地名: 茫崖"); with no evidence there is no suggestion.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .model import InputError, Suggestion
+from .units import Catalog, Unit, load_units
+
+DATA_DIR = Path(__file__).with_name("data")
+FUNCTIONS_PATH = DATA_DIR / "assign_functions.tsv"
+VOCABULARY_PATH = DATA_DIR / "assign_vocabulary.tsv"
+
+# --- scoring knobs ---------------------------------------------------------------------------
+THEME_WEIGHT = 0.6  # a theme title's evidence, relative to the sentence's own
+SECTION_WEIGHT = 0.25  # a section title's evidence
+FALLBACK_FACTOR = 0.8  # evidence passed to a fallback function, per step
+REPEAT_BONUS = 0.3  # each repeat of a term already seen in the sentence, as a share of its weight
+LISTED_SHARE = 0.5  # a word inside an enumeration "A、B、C等…": the noun after 等 governs the clause
+MENTION_WEIGHT = 6.0  # a department named in the text
+ROLE_LEAD_WEIGHT = 15.0  # a unit named with 牵头 / 负责: the text's own word outweighs an override
+SYSTEM_WEIGHT = 5.0  # 教育部门, 公安机关, 卫生健康系统
+OVERRIDE_WEIGHT = 12.0  # a term the office has taught
+PLACE_CO_SCORE = 0.75  # score of a subordinate government named in the text, as co-unit
+MIN_EVIDENCE = 0.8  # below this the top candidate is no suggestion at all
+LEAD_RATIO = 0.3  # further leads need this share of the top score
+CO_RATIO = 0.2  # co-units need this share of the top score
+MAX_LEADS = 3
+MAX_CO_UNITS = 5
+MAX_REASON_TERMS = 4
+
+# dictionary entry kinds
+_KEYWORD, _SYSTEM, _UNIT, _PLACE, _OVERRIDE = range(5)
+
+# quotes and brackets are dropped before scanning: “八五”普法 reads as 八五普法
+_STRIP = str.maketrans("", "", "“”‘’\"'「」『』《》〈〉")
+_CLAUSE_END = re.compile(r"[,，;；。:：!！?？]")
+_ROLE = re.compile(r"(牵头|负责|主抓|主责|配合|协助|协同|参与)")
+_LEAD_ROLES = frozenset({"牵头", "负责", "主抓", "主责"})
+_ROLE_REACH = 16  # characters after a name within which a role word still refers to it
+# a place opening the sentence as its subject: 格尔木市要…, 德令哈加快… (not 格尔木二期储气站…)
+_SUBJECT = re.compile(
+    r"(?:要|将|需|应|作为|全力|加快|积极|着力|重点|全面|深入|持续|大力|建设|打造|推进|创建|争创|率先|力争)"
+)
+# a unit's core name: its name without the locality and the government or party committee
+# in front (海西州教育局 → 教育局, 中共海西州委组织部 → 组织部, 国家发展和改革委员会 → 发展和改革委员会)
+_LOCALITY = re.compile(
+    r"^(?:中共|中国共产党)?(?:国家|国务院|中央|[\u4e00-\u9fff]{0,8}?"
+    r"(?:省|自治区|市|自治州|州|地区|盟|县|自治县|区|旗))"
+)
+_ORGAN = re.compile(r"^(?:委员会|人民政府|委)")
+# a unit of a catalog without kinds that is a subordinate government by its name
+_GOVERNMENT_NAME = re.compile(r"(?:人民政府|行政公署|行署|行委|行政委员会|[省市县区州旗盟镇乡]|街道|街道办事处)$")
+REGIONAL_TERM = "<多地>"  # vocabulary entry: evidence for a sentence naming many places
+REGIONAL_MIN_PLACES = 3
+
+
+@dataclass(frozen=True)
+class Responsibility:
+    """The suggested lead units (ranked, at most three) and co-units (ranked, never a lead)."""
+
+    leads: tuple[Suggestion, ...]
+    co_units: tuple[Suggestion, ...]
+
+    def to_dict(self) -> dict:
+        return {"leads": [s.to_dict() for s in self.leads], "co_units": [s.to_dict() for s in self.co_units]}
+
+
+EMPTY = Responsibility((), ())
+
+
+# --- the lexicon -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Function:
+    """One government function and the unit-name pattern that recognises its units."""
+
+    id: str
+    label: str
+    units: re.Pattern | None
+    excluded: re.Pattern | None = None
+    fallback: str | None = None
+    names: tuple[str, ...] = ()
+
+    def serves(self, unit: Unit) -> bool:
+        return not unit.is_government and any(self.matches_name(name) for name in unit.names)
+
+    def matches_name(self, name: str) -> bool:
+        if self.units is None or not self.units.search(name):
+            return False
+        return not (self.excluded and self.excluded.search(name))
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    functions: Mapping[str, Function]
+    terms: Mapping[str, tuple[tuple[str, float], ...]]  # term → ((function id, weight), ...)
+
+
+def _data_lines(path: Path) -> Iterable[tuple[int, list[str]]]:
+    """Non-comment, non-blank lines of a tab-separated data file; a missing file has none."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        yield number, [cell.strip() for cell in line.split("\t")]
+
+
+def load_lexicon(functions_path: str | Path | None = None, vocabulary_path: str | Path | None = None) -> Lexicon:
+    """Read the function table and the vocabulary. Missing or empty files give an empty lexicon
+    (the engine then suggests only units named in the text); a malformed line raises ValueError
+    naming the file and line."""
+    if functions_path is None and vocabulary_path is None:
+        return _default_lexicon()
+    return _read_lexicon(Path(functions_path or FUNCTIONS_PATH), Path(vocabulary_path or VOCABULARY_PATH))
+
+
+@lru_cache(maxsize=1)
+def _default_lexicon() -> Lexicon:
+    return _read_lexicon(FUNCTIONS_PATH, VOCABULARY_PATH)
+
+
+def _read_lexicon(functions_path: Path, vocabulary_path: Path) -> Lexicon:
+    functions: dict[str, Function] = {}
+    for number, cells in _data_lines(functions_path):
+        if len(cells) < 3:
+            raise ValueError(f"{functions_path.name}:{number}: 需要 id, label, units 至少三列")
+        cells += ["-"] * (6 - len(cells))
+        fid, label, units, excluded, fallback, names = cells[:6]
+        try:
+            functions[fid] = Function(
+                id=fid,
+                label=label,
+                units=re.compile(units) if units and units != "-" else None,
+                excluded=re.compile(excluded) if excluded and excluded != "-" else None,
+                fallback=fallback if fallback and fallback != "-" else None,
+                names=tuple(n for n in names.split() if n != "-"),
+            )
+        except re.error as exc:
+            raise ValueError(f"{functions_path.name}:{number}: 正则表达式有误: {exc}") from exc
+    for fn in functions.values():
+        if fn.fallback and fn.fallback not in functions:
+            raise ValueError(f"{functions_path.name}: {fn.id} 的兜底职能 {fn.fallback} 不存在")
+    terms: dict[str, tuple[tuple[str, float], ...]] = {}
+    for number, cells in _data_lines(vocabulary_path):
+        term = cells[0]
+        spec = " ".join(cells[1:]).split()
+        if not term or not spec:
+            raise ValueError(f"{vocabulary_path.name}:{number}: 需要 词语<TAB>职能:权重")
+        pairs: list[tuple[str, float]] = []
+        if spec != ["-"]:
+            for item in spec:
+                fid, _, weight = item.partition(":")
+                if fid not in functions:
+                    raise ValueError(f"{vocabulary_path.name}:{number}: 未知职能 {fid}")
+                try:
+                    pairs.append((fid, float(weight or 1)))
+                except ValueError as exc:
+                    raise ValueError(f"{vocabulary_path.name}:{number}: 权重应为数字: {item}") from exc
+        terms[term] = tuple(pairs)
+    return Lexicon(functions=functions, terms=terms)
+
+
+# --- the suggester ---------------------------------------------------------------------------
+
+
+def _score(evidence: float) -> float:
+    return round(1.0 - math.exp(-evidence / 3.0), 3)
+
+
+def _core_names(name: str) -> list[str]:
+    """The name without its locality, and without the government / party committee as well."""
+    out = []
+    m = _LOCALITY.match(name)
+    if m and m.end():
+        rest = name[m.end() :]
+        out.append(rest)
+        organ = _ORGAN.match(rest)
+        if organ:
+            out.append(rest[organ.end() :])
+    return out
+
+
+def _enumerations(text: str) -> list[tuple[int, int]]:
+    """Spans of clauses up to an 等 that closes a list: "加强城镇燃气、道路交通、建筑施工等重点行业
+    领域安全监管" → the span before 等, whose words count less than the governing noun after it."""
+    spans = []
+    start = 0
+    for m in _CLAUSE_END.finditer(text + "。"):
+        clause = text[start : m.start()]
+        cut = clause.rfind("等")
+        if cut > 0 and "、" in clause[:cut]:
+            spans.append((start, start + cut))
+        start = m.end()
+    return spans
+
+
+def _overtaken(text: str, start: int, end: int, get) -> bool:
+    """Whether a longer term starts inside text[start:end] and runs past ``end``."""
+    length = end - start
+    for j in range(start + 1, end):
+        for term, _entry in get(text[j : j + 2], ()):
+            if len(term) <= length or j + len(term) <= end:
+                break
+            if text.startswith(term, j):
+                return True
+    return False
+
+
+class Suggester:
+    """Suggests responsible units for task sentences, for one catalog (compiled once)."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        overrides: Mapping[str, str] | None = None,
+        *,
+        lexicon: Lexicon | None = None,
+    ):
+        self.catalog = catalog
+        self.lexicon = lexicon if lexicon is not None else load_lexicon()
+        self._labels = tuple(u.label for u in catalog.units)
+        functions = self.lexicon.functions
+
+        # which units serve which function, then each function resolved through its fallbacks
+        served: dict[str, list[int]] = {fid: [] for fid in functions}
+        self.unit_functions: dict[str, tuple[str, ...]] = {}
+        government = []
+        for i, unit in enumerate(catalog.units):
+            fids = tuple(fid for fid, fn in functions.items() if fn.serves(unit))
+            government.append(unit.is_government or self._looks_like_government(unit, fids))
+            if government[-1]:
+                fids = ()
+            self.unit_functions[unit.label] = fids
+            for fid in fids:
+                served[fid].append(i)
+        self._government = tuple(government)
+        resolved: dict[str, tuple[tuple[int, float], ...]] = {}
+        for fid in functions:
+            current, factor, seen = fid, 1.0, set()
+            resolved[fid] = ()
+            while current and current not in seen:
+                seen.add(current)
+                if served[current]:
+                    resolved[fid] = tuple((i, factor) for i in served[current])
+                    break
+                current = functions[current].fallback
+                factor *= FALLBACK_FACTOR
+
+        entries: dict[str, tuple[int, str, tuple]] = {}
+        self._regional: tuple[tuple[int, float], ...] = ()
+        for term, pairs in self.lexicon.terms.items():
+            weights: dict[int, float] = {}
+            for fid, weight in pairs:
+                for i, factor in resolved.get(fid, ()):
+                    value = weight * factor
+                    if value > weights.get(i, 0.0):
+                        weights[i] = value
+            if term == REGIONAL_TERM:
+                self._regional = tuple(weights.items())
+            else:
+                entries[term] = (_KEYWORD, term, tuple(weights.items()))
+        for fid, fn in functions.items():
+            payload = tuple((i, SYSTEM_WEIGHT * factor) for i, factor in resolved[fid])
+            for name in fn.names:
+                for suffix in ("部门", "机关", "系统"):
+                    entries.setdefault(name + suffix, (_SYSTEM, name + suffix, payload))
+                entries.setdefault(name + "系统性", (_KEYWORD, name + "系统性", ()))
+        for name, owner in self._mention_names(catalog).items():
+            kind = _PLACE if self._government[owner] else _UNIT
+            entries[name] = (kind, name, (owner,))
+        self._index = self._build_index(entries)
+
+        override_entries: dict[str, tuple[int, str, tuple]] = {}
+        unknown = []
+        for term, label in (overrides or {}).items():
+            owner = self._find_unit(label)
+            if len(term) < 2 or owner is None:
+                unknown.append(label)
+                continue
+            override_entries[term] = (_OVERRIDE, term, ((owner, OVERRIDE_WEIGHT),))
+        self.unknown_overrides = tuple(unknown)  # labels not in the catalog (or a one-character term)
+        self._override_index = self._build_index(override_entries) if override_entries else None
+        self._context_cache: dict[str, tuple] = {}
+
+    # -- compilation helpers --
+
+    @staticmethod
+    def _looks_like_government(unit: Unit, functions: tuple[str, ...]) -> bool:
+        """A catalog that gives no kinds still lists 江城市 / 临海市人民政府 as places."""
+        if functions or unit.kind not in ("", "department"):
+            return False
+        return any(_GOVERNMENT_NAME.search(name) for name in (unit.name, unit.short_name))
+
+    def _mention_names(self, catalog: Catalog) -> dict[str, int]:
+        """Every way the text may name a unit → its index; names shared by two units are dropped."""
+        owners: dict[str, set[int]] = {}
+        for i, unit in enumerate(catalog.units):
+            names = set(unit.names)
+            if not self._government[i]:
+                fns = [self.lexicon.functions[f] for f in self.unit_functions[unit.label]]
+                for name in unit.names:
+                    for core in _core_names(name):
+                        if len(core) >= 3 and core[0] != "委" and any(fn.matches_name(core) for fn in fns):
+                            names.add(core)
+            for name in names:
+                if len(name) >= 2:
+                    owners.setdefault(name, set()).add(i)
+        return {name: next(iter(ids)) for name, ids in owners.items() if len(ids) == 1}
+
+    @staticmethod
+    def _build_index(entries: Mapping[str, tuple]) -> dict[str, tuple]:
+        """Entries grouped by their first two characters, longest first (leftmost-longest scan)."""
+        index: dict[str, list] = {}
+        for term, entry in entries.items():
+            if len(term) >= 2:
+                index.setdefault(term[:2], []).append((term, entry))
+        return {k: tuple(sorted(v, key=lambda te: -len(te[0]))) for k, v in index.items()}
+
+    def _find_unit(self, label: str) -> int | None:
+        for i, unit in enumerate(self.catalog.units):
+            if label in (unit.label, unit.name, unit.short_name) or label in unit.aliases:
+                return i
+        return None
+
+    # -- scanning --
+
+    @staticmethod
+    def _scan(text: str, index: Mapping[str, tuple]) -> list[tuple[int, int, tuple]]:
+        """Non-overlapping terms, left to right, longest first; a word gives way to a longer one
+        that starts inside it and runs past its end (加大学前教育: 学前教育, not 大学). Names of
+        units and places never give way (江城市建设: the place 江城市, not 城市建设)."""
+        hits = []
+        i, n = 0, len(text) - 1
+        get = index.get
+        while i < n:
+            candidates = get(text[i : i + 2])
+            if candidates:
+                for term, entry in candidates:
+                    if text.startswith(term, i):
+                        end = i + len(term)
+                        if entry[0] > _SYSTEM or not _overtaken(text, i, end, get):
+                            hits.append((i, end, entry))
+                            i = end
+                        else:
+                            i += 1
+                        break
+                else:
+                    i += 1
+            else:
+                i += 1
+        return hits
+
+    def _context(self, title: str) -> tuple:
+        """Evidence of a theme or section title: ((unit, weight, terms), ...), cached."""
+        cached = self._context_cache.get(title)
+        if cached is not None:
+            return cached
+        clean = title.translate(_STRIP)
+        weights: dict[int, float] = {}
+        terms: dict[int, list[str]] = {}
+        hits = self._scan(clean, self._index)
+        if self._override_index is not None:
+            hits += self._scan(clean, self._override_index)
+        for _start, _end, (kind, term, payload) in hits:
+            if kind in (_KEYWORD, _SYSTEM, _OVERRIDE):
+                for i, w in payload:
+                    weights[i] = weights.get(i, 0.0) + w
+                    terms.setdefault(i, []).append(term)
+            elif kind == _UNIT:
+                i = payload[0]
+                weights[i] = weights.get(i, 0.0) + MENTION_WEIGHT
+                terms.setdefault(i, []).append(term)
+        result = tuple((i, w, tuple(terms[i])) for i, w in weights.items())
+        if len(self._context_cache) > 4096:
+            self._context_cache.clear()
+        self._context_cache[title] = result
+        return result
+
+    @staticmethod
+    def _role(text: str, end: int) -> str | None:
+        """牵头 / 配合 said of the unit named just before ``end``, within its clause."""
+        window = text[end : end + _ROLE_REACH]
+        stop = _CLAUSE_END.search(window)
+        if stop:
+            window = window[: stop.start()]
+        m = _ROLE.search(window)
+        if not m:
+            return None
+        return "lead" if m.group(1) in _LEAD_ROLES else "co"
+
+    # -- the suggestion --
+
+    def suggest(self, text: str, *, theme: str | None = None, section: str | None = None) -> Responsibility:
+        if not text:
+            return EMPTY
+        clean = text.translate(_STRIP)
+        evidence: dict[int, float] = {}
+        keywords: dict[int, dict[str, float]] = {}
+        named: dict[int, str] = {}
+        taught: dict[int, str] = {}
+        co_role: set[int] = set()
+        places: dict[int, tuple[str, int, int]] = {}  # unit → (name as written, start, end)
+        seen: dict[str, int] = {}
+
+        hits = self._scan(clean, self._index)
+        if self._override_index is not None:
+            hits += self._scan(clean, self._override_index)
+        listed = _enumerations(clean) if "等" in clean and "、" in clean else ()
+        for start, end, (kind, term, payload) in hits:
+            if kind == _KEYWORD:
+                count = seen.get(term, 0)
+                seen[term] = count + 1
+                if count > 2:
+                    continue
+                share = 1.0 if count == 0 else REPEAT_BONUS
+                if listed and any(a <= start < b for a, b in listed):
+                    share *= LISTED_SHARE
+                for i, w in payload:
+                    evidence[i] = evidence.get(i, 0.0) + w * share
+                    terms = keywords.setdefault(i, {})
+                    terms[term] = terms.get(term, 0.0) + w * share
+            elif kind == _SYSTEM:  # 由教育部门牵头, 公安机关
+                role = self._role(clean, end)
+                share = ROLE_LEAD_WEIGHT / SYSTEM_WEIGHT if role == "lead" else 1.0
+                for i, w in payload:
+                    if role == "co":
+                        co_role.add(i)
+                    evidence[i] = evidence.get(i, 0.0) + w * share
+                    named.setdefault(i, term)
+            elif kind == _OVERRIDE:
+                for i, w in payload:
+                    if i not in taught:
+                        evidence[i] = evidence.get(i, 0.0) + w
+                        taught[i] = term
+            elif kind == _UNIT:
+                i = payload[0]
+                role = self._role(clean, end)
+                if role == "co":
+                    co_role.add(i)
+                    evidence[i] = evidence.get(i, 0.0) + 1.0
+                else:
+                    evidence[i] = evidence.get(i, 0.0) + (ROLE_LEAD_WEIGHT if role == "lead" else MENTION_WEIGHT)
+                named.setdefault(i, term)
+            else:  # _PLACE
+                i = payload[0]
+                if i not in places:
+                    places[i] = (term, start, end)
+
+        context_units: dict[int, list[str]] = {}  # unit → reasons from beyond its own words
+        if len(places) >= REGIONAL_MIN_PLACES:
+            note = "多地布局: " + "、".join(term for term, _s, _e in places.values())
+            for i, w in self._regional:
+                evidence[i] = evidence.get(i, 0.0) + w
+                context_units.setdefault(i, []).append(note)
+
+        # a subordinate government named in the text leads when the task is its own
+        place_leads: set[int] = set()
+        for i, (_term, start, end) in places.items():
+            role = self._role(clean, end)
+            opens_the_sentence = (
+                role is None and len(places) == 1 and start == 0 and _SUBJECT.match(clean, end) is not None
+            )
+            if role == "lead" or opens_the_sentence:
+                place_leads.add(i)
+
+        for title, weight, label in ((theme, THEME_WEIGHT, "主题"), (section, SECTION_WEIGHT, "板块")):
+            if not title:
+                continue
+            for i, w, _terms in self._context(title):
+                evidence[i] = evidence.get(i, 0.0) + w * weight
+                context_units.setdefault(i, []).append(f"{label}: {title.strip().rstrip('。.')}")
+
+        department_evidence = any(not self._government[i] for i in evidence)
+        if not department_evidence and len(places) == 1:
+            place_leads.update(places)
+        for i in place_leads:
+            evidence[i] = evidence.get(i, 0.0) + ROLE_LEAD_WEIGHT
+            named.setdefault(i, places[i][0])
+
+        ranked = sorted(evidence.items(), key=lambda item: -item[1])
+        leads: list[Suggestion] = []
+        co_units: list[Suggestion] = []
+        lead_ids: set[int] = set()
+        top = next((w for i, w in ranked if i not in co_role), 0.0)
+        if top >= MIN_EVIDENCE:
+            for i, w in ranked:
+                if len(leads) >= MAX_LEADS or w < LEAD_RATIO * top:
+                    break
+                if i in co_role:
+                    continue
+                if self._government[i] and i not in place_leads and i not in taught:
+                    continue
+                leads.append(self._suggestion(i, w, named, taught, keywords, context_units, places))
+                lead_ids.add(i)
+        for i, (term, _start, _end) in places.items():
+            if i not in lead_ids:
+                co_units.append(Suggestion(self._labels[i], PLACE_CO_SCORE, (f"地名: {term}",)))
+        top_department = next((w for i, w in ranked if not self._government[i]), 0.0)
+        floor = max(CO_RATIO * top_department, MIN_EVIDENCE / 2)
+        for i, w in ranked:
+            if i in lead_ids or i in places:
+                continue
+            if w >= floor or i in co_role or i in named:
+                co_units.append(self._suggestion(i, w, named, taught, keywords, context_units, places))
+        co_units.sort(key=lambda s: -s.score)
+        return Responsibility(tuple(leads), tuple(co_units[:MAX_CO_UNITS]))
+
+    def _suggestion(self, i, weight, named, taught, keywords, context_units, places) -> Suggestion:
+        reasons: list[str] = []
+        if i in named:
+            reasons.append(f"{'地名' if i in places and named[i] == places[i][0] else '文中点名'}: {named[i]}")
+        if i in taught:
+            reasons.append(f"已确认: {taught[i]}")
+        terms = keywords.get(i)
+        if terms:
+            best = sorted(terms.items(), key=lambda tw: -tw[1])[:MAX_REASON_TERMS]
+            reasons.append("关键词: " + "、".join(t for t, _ in best))
+        reasons.extend(context_units.get(i, ()))
+        if not reasons:  # cannot happen: every unit with evidence got it from one of the above
+            reasons.append("职能匹配")
+        return Suggestion(self._labels[i], _score(weight), tuple(reasons))
+
+
+# --- the module-level entry point ------------------------------------------------------------
+
+_CACHE: OrderedDict[tuple, tuple[object, Suggester]] = OrderedDict()
+_CACHE_SIZE = 16
+
+
+def _suggester_for(units: Catalog | str | Path, overrides: Mapping[str, str] | None) -> Suggester:
+    override_key = tuple(sorted(overrides.items())) if overrides else ()
+    if isinstance(units, Catalog):
+        key: tuple = ("catalog", id(units), override_key)
+        keep: object = units
+    elif isinstance(units, str | Path):
+        path = Path(units)
+        try:
+            stat = path.stat()
+        except OSError as exc:
+            raise InputError(f"找不到单位目录文件 {path}: 请检查路径") from exc
+        key = ("path", str(path.absolute()), stat.st_mtime_ns, stat.st_size, override_key)
+        keep = None
+    else:
+        raise InputError("需要单位目录: 传入 Catalog 或 CSV 文件路径")
+    found = _CACHE.get(key)
+    if found is not None:
+        _CACHE.move_to_end(key)
+        return found[1]
+    catalog = units if isinstance(units, Catalog) else load_units(units)
+    suggester = Suggester(catalog, overrides)
+    _CACHE[key] = (keep if keep is not None else catalog, suggester)
+    while len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return suggester
+
+
+def suggest_units(
+    text: str,
+    units: Catalog | str | Path,
+    *,
+    theme: str | None = None,
+    section: str | None = None,
+    overrides: Mapping[str, str] | None = None,
+) -> Responsibility:
+    """Suggest lead units and co-units for one task sentence.
+
+    ``units`` is a Catalog or the path of a catalog CSV; the compiled suggester is cached per
+    catalog (and overrides). ``theme`` and ``section`` are the titles the sentence sits under;
+    ``overrides`` maps a term to a unit label and outweighs the built-in vocabulary.
+    """
+    return _suggester_for(units, overrides).suggest(text, theme=theme, section=section)
