@@ -194,3 +194,28 @@ def test_find_places_and_find_programmes_never_raise(text):
             assert mention in text
     for tag in find_programmes(text):
         assert tag in text
+
+
+def test_each_catalog_object_is_matched_with_its_own_names():
+    # the names are prepared once per catalog object: equal or different catalogs never mix
+    jiangcheng = Catalog((Unit("江城市人民政府", "江城市", kind="government", aliases=("江城",)),))
+    again = Catalog((Unit("江城市人民政府", "江城市", kind="government", aliases=("江城",)),))
+    other = Catalog((Unit("临江县人民政府", "临江县", kind="government"),))
+    text = "支持江城市、临江县建设产业园区"
+    for _ in range(2):
+        assert find_places(text, jiangcheng) == (("江城市",), ("江城市",))
+        assert find_places(text, other) == (("临江县",), ("临江县",))
+        assert find_places(text, again) == (("江城市",), ("江城市",))
+    assert find_places("推进江城建设", jiangcheng) == (("江城市",), ("江城",))
+    assert find_places("没有地名", jiangcheng) == ((), ())
+
+
+def test_a_shorter_name_is_kept_where_the_longer_one_at_the_same_place_is_guarded():
+    # 乌兰察布 guards 乌兰 but not a name that contains the whole guard word
+    catalog = Catalog(
+        (
+            Unit("乌兰县人民政府", "乌兰县", kind="government", aliases=("乌兰",)),
+            Unit("德令哈市人民政府", "德令哈市", kind="government", aliases=("德令哈",)),
+        )
+    )
+    assert find_places("乌兰察布和德令哈市、乌兰县", catalog) == (("德令哈市", "乌兰县"), ("德令哈市", "乌兰县"))

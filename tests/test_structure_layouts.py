@@ -88,3 +88,20 @@ def test_it_decomposes_a_whole_national_report(year):
     assert all(p.kind != "review" for p, *_ in document.tasks())
     assert not any(t.text.startswith(("各位代表", "让我们")) for t in tasks)
     assert len([t for t in document.targets if t.kind == "numeric"]) >= 3
+
+
+def test_it_reads_a_city_newspaper_print_cut_across_pages():
+    document = decompose((LAYOUTS / "city-newspaper.txt").read_text("utf-8"))
+    assert document.year == 2024
+    assert {"江城日报", "第3版", "本报记者 赵某 钱某", "(下转第四版)", "(上接第三版)", "公益广告"} <= set(
+        document.dropped
+    )
+    tasks = {t.text: t for *_, t in document.tasks()}
+    cut = tasks["支持东湖区、临江县建设特色产业园区,打造千亿级装备制造产业集群。"]
+    assert cut.places == ("东湖区", "临江县")
+    assert cut.code == "2.1.1.3"
+    jobs = tasks["城镇新增就业3万人以上,城镇调查失业率控制在5.5%以内。"]
+    assert [(t.comparator, t.value, t.unit) for t in jobs.targets] == [(">=", 3, "万人"), ("<=", 5.5, "%")]
+    assert tasks["实施“江城工匠”培育计划,开展职业技能培训5万人次。"].programmes == ("“江城工匠”培育计划",)
+    assert not document.targets  # this report states no 主要预期目标
+    assert all("奋斗" not in text for text in tasks)

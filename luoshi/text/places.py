@@ -22,6 +22,7 @@ Choices a reader may want to know:
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -32,6 +33,13 @@ _DATA = Path(__file__).parent / "data"
 _QUOTES = {"“": "”", "「": "」", "『": "』", '"': '"'}
 _MAX_PROGRAMME_NAME = 20
 _AUTONOMOUS_SUFFIXES = ("自治州", "自治县", "自治旗")
+_QUOTE_RE = re.compile("[" + re.escape("".join(_QUOTES)) + "]")
+
+
+def _alternation(words) -> str:
+    """One regex alternative per word, in the given order (a regex tries them in order, so a
+    match is the first word of the list that fits, as a loop over the list would find)."""
+    return "|".join(map(re.escape, words)) if words else "(?!)"
 
 
 def _lexicon(name: str) -> dict[str, list[str]]:
@@ -57,16 +65,51 @@ def _longest_first(words) -> tuple[str, ...]:
 @cache
 def _lex() -> dict:
     suffix = _lexicon("places_suffix.txt")
+    guards = _longest_first(_lexicon("places_guards.txt")[""])
+    programme_words = _longest_first(_lexicon("places_programmes.txt")[""])
+    suffixes = _longest_first(suffix.get("suffixes", []))
+    boundaries = _longest_first(suffix.get("boundaries", []))
+    not_followed = _longest_first(suffix.get("not_followed_by", []))
+    long_boundaries = tuple(word for word in boundaries if len(word) > 1)
     return {
-        "guards": _longest_first(_lexicon("places_guards.txt")[""]),
-        "programme_words": _longest_first(_lexicon("places_programmes.txt")[""]),
-        "suffixes": _longest_first(suffix.get("suffixes", [])),
-        "boundaries": _longest_first(suffix.get("boundaries", [])),
+        "guards": guards,
+        "programme_words": programme_words,
+        "suffixes": suffixes,
+        "boundaries": boundaries,
         "function_chars": frozenset("".join(suffix.get("function_chars", []))),
         "stop": frozenset(suffix.get("stop", [])),
         "stop_end": _longest_first(suffix.get("stop_end", [])),
-        "not_followed": _longest_first(suffix.get("not_followed_by", [])),
+        "not_followed": not_followed,
+        # forms of the lists above for the hot paths
+        "long_boundaries": _by_length(long_boundaries),
+        "programme_by_length": _by_length(programme_words),
+        # not_followed_by words by their first character (the suffix's last character)
+        "not_followed_by_char": {
+            ch: tuple(word for word in not_followed if word[0] == ch) for ch in {w[0] for w in not_followed}
+        },
     }
+
+
+def _by_length(words) -> tuple[tuple[int, frozenset[str]], ...]:
+    """The words grouped by length, longest first: (length, words of that length)."""
+    lengths = sorted({len(word) for word in words}, reverse=True)
+    return tuple((n, frozenset(word for word in words if len(word) == n)) for n in lengths)
+
+
+@cache
+def _compiled(key: str) -> re.Pattern:
+    """The alternation of ``_lex()[key]`` (a list longest first), compiled on first use."""
+    return re.compile(_alternation(_lex()[key]))
+
+
+def _has_long_boundary(stem: str) -> bool:
+    """True when a boundary word of two or more characters occurs in ``stem``."""
+    size = len(stem)
+    for n, words in _lex()["long_boundaries"]:
+        for start in range(size - n + 1):
+            if stem[start : start + n] in words:
+                return True
+    return False
 
 
 def _is_cjk(ch: str) -> bool:
@@ -74,12 +117,6 @@ def _is_cjk(ch: str) -> bool:
 
 
 # --- with a catalog ------------------------------------------------------------------------------
-
-
-@cache
-def _catalog_names(catalog: Catalog) -> tuple[tuple[str, Unit], ...]:
-    pairs = [(name, unit) for unit in catalog.governments for name in unit.names if name]
-    return tuple(sorted(pairs, key=lambda p: len(p[0]), reverse=True))
 
 
 def _guard_spans(text: str) -> list[tuple[int, int]]:
@@ -101,22 +138,66 @@ def _guarded(start: int, end: int, guards: list[tuple[int, int]]) -> bool:
     return False
 
 
+class _CatalogIndex:
+    """A catalog's government names prepared once: ``names`` are the (name, unit) pairs longest
+    first, ``any_re`` finds any of them, and ``by_char`` lists, for each first character, the
+    (rank in ``names``, name, unit) starting with it, in rank order."""
+
+    __slots__ = ("any_re", "by_char", "names")
+
+    def __init__(self, catalog: Catalog) -> None:
+        pairs = [(name, unit) for unit in catalog.governments for name in unit.names if name]
+        self.names = tuple(sorted(pairs, key=lambda p: len(p[0]), reverse=True))
+        self.any_re = re.compile(_alternation(dict.fromkeys(name for name, _ in self.names)))
+        by_char: dict[str, list[tuple[int, str, Unit]]] = {}
+        for rank, (name, unit) in enumerate(self.names):
+            by_char.setdefault(name[0], []).append((rank, name, unit))
+        self.by_char = {ch: tuple(entries) for ch, entries in by_char.items()}
+
+
+# Catalogs are frozen, but hashing one hashes every unit: the index is found by identity (the
+# entry keeps the catalog alive, so its id is not reused while cached).
+_CATALOG_INDEXES: dict[int, tuple[Catalog, _CatalogIndex]] = {}
+
+
+def _catalog_index(catalog: Catalog) -> _CatalogIndex:
+    entry = _CATALOG_INDEXES.get(id(catalog))
+    if entry is not None and entry[0] is catalog:
+        return entry[1]
+    index = _CatalogIndex(catalog)
+    if len(_CATALOG_INDEXES) >= 32:
+        _CATALOG_INDEXES.clear()
+    _CATALOG_INDEXES[id(catalog)] = (catalog, index)
+    return index
+
+
 def _catalog_places(text: str, catalog: Catalog) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    names = _catalog_names(catalog)
-    if not names:
+    index = _catalog_index(catalog)
+    if not index.names:
         return (), ()
-    guards = _guard_spans(text)
+    first = index.any_re.search(text)
+    if first is None:
+        return (), ()
+    # every occurrence of every name (overlapping ones too), taken in the order of a loop over
+    # the names longest first and, for one name, over its occurrences left to right
+    occurrences: list[tuple[int, int, str, Unit]] = []
+    by_char = index.by_char
+    for pos in range(first.start(), len(text)):
+        entries = by_char.get(text[pos])
+        if entries is None:
+            continue
+        for rank, name, unit in entries:
+            if text.startswith(name, pos):
+                occurrences.append((rank, pos, name, unit))
+    occurrences.sort(key=lambda o: (o[0], o[1]))
+    guards = _guard_spans(text) if _compiled("guards").search(text) else []
     taken = [False] * len(text)
     matches: list[tuple[int, str, Unit]] = []
-    for name, unit in names:  # longest first: 格尔木市 before 格尔木
-        start = text.find(name)
-        while start != -1:
-            end = start + len(name)
-            if not any(taken[start:end]) and not _guarded(start, end, guards):
-                for k in range(start, end):
-                    taken[k] = True
-                matches.append((start, name, unit))
-            start = text.find(name, start + 1)
+    for _, start, name, unit in occurrences:  # longest first: 格尔木市 before 格尔木
+        end = start + len(name)
+        if not any(taken[start:end]) and not (guards and _guarded(start, end, guards)):
+            taken[start:end] = [True] * (end - start)
+            matches.append((start, name, unit))
     matches.sort(key=lambda m: m[0])
     places = tuple(dict.fromkeys(unit.label for _, _, unit in matches))
     mentions = tuple(dict.fromkeys(name for _, name, _ in matches))
@@ -129,21 +210,23 @@ def _catalog_places(text: str, catalog: Catalog) -> tuple[tuple[str, ...], tuple
 def _after_boundary(text: str, pos: int) -> bool:
     if pos == 0 or not _is_cjk(text[pos - 1]):
         return True
-    return any(text.endswith(word, 0, pos) for word in _lex()["boundaries"])
+    return text.endswith(_lex()["boundaries"], 0, pos)
 
 
 def _valid_stem(stem: str) -> bool:
     lex = _lex()
     if not all(_is_cjk(ch) for ch in stem):
         return False
-    if any(ch in lex["function_chars"] for ch in stem):
+    if not lex["function_chars"].isdisjoint(stem):
         return False
     # a boundary word inside the stem (扎实推进州) means the name would start after it
-    return not any(word in stem for word in lex["boundaries"] if len(word) > 1)
+    return not _has_long_boundary(stem)
 
 
 def _without_quotes(text: str) -> str:
     """The text with quoted passages blanked (same length): “依法治州” is a slogan, not a place."""
+    if not _QUOTE_RE.search(text):
+        return text
     chars = list(text)
     pos = 0
     while pos < len(chars):
@@ -160,22 +243,25 @@ def _without_quotes(text: str) -> str:
 
 def _suffix_places(original: str) -> tuple[str, ...]:
     lex = _lex()
+    suffix_re = _compiled("suffixes")
+    if not suffix_re.search(original):
+        return ()  # no suffix at all (blanking quotes cannot add one)
     text = _without_quotes(original)
+    not_followed = lex["not_followed_by_char"]
+    stop_end = lex["stop_end"]
     found: list[tuple[int, int]] = []
     last_end = 0
     pos = 0
     n = len(text)
     while pos < n:
-        suffix = None
-        for word in lex["suffixes"]:
-            if text.startswith(word, pos):
-                suffix = word
-                break
-        if suffix is None:
-            pos += 1
-            continue
-        end = pos + len(suffix)
-        if any(text.startswith(word, end - 1) for word in lex["not_followed"] if word[0] == suffix[-1]):
+        m = suffix_re.search(text, pos)
+        if m is None:
+            break
+        pos = m.start()
+        suffix = m.group()
+        end = m.end()
+        words = not_followed.get(suffix[-1])
+        if words and text.startswith(words, end - 1):
             pos += 1
             continue
         longest = 10 if suffix in _AUTONOMOUS_SUFFIXES else 4
@@ -186,9 +272,7 @@ def _suffix_places(original: str) -> tuple[str, ...]:
             if not _after_boundary(text, start):
                 continue
             if suffix in _AUTONOMOUS_SUFFIXES:
-                ok = all(_is_cjk(ch) for ch in stem) and not any(
-                    w in stem for w in lex["boundaries"] if len(w) > 1
-                )
+                ok = all(_is_cjk(ch) for ch in stem) and not _has_long_boundary(stem)
             else:
                 ok = _valid_stem(stem)
             if not ok:
@@ -196,7 +280,7 @@ def _suffix_places(original: str) -> tuple[str, ...]:
             name = stem + suffix
             if name in lex["stop"]:
                 continue
-            if suffix not in _AUTONOMOUS_SUFFIXES and any(name.endswith(word) for word in lex["stop_end"]):
+            if suffix not in _AUTONOMOUS_SUFFIXES and name.endswith(stop_end):
                 continue
             best = start
             break
@@ -232,15 +316,21 @@ def find_programmes(text: str) -> tuple[str, ...]:
     行动, 改革, 制度…) stays in it. Quotes longer than 20 characters (citations) are skipped."""
     if not isinstance(text, str) or not text:
         return ()
-    words = _lex()["programme_words"]
+    for quote in _QUOTES:  # a plain ``in`` is the cheapest test for the usual text without quotes
+        if quote in text:
+            break
+    else:
+        return ()
+    words = _lex()["programme_by_length"]
     tags: list[str] = []
     pos = 0
     n = len(text)
     while pos < n:
-        close = _QUOTES.get(text[pos])
-        if close is None:
-            pos += 1
-            continue
+        m = _QUOTE_RE.search(text, pos)
+        if m is None:
+            break
+        pos = m.start()
+        close = _QUOTES[text[pos]]
         group_start = pos
         group_end = None
         cursor = pos
@@ -254,8 +344,9 @@ def find_programmes(text: str) -> tuple[str, ...]:
             end = text.find(close, pos + 1)
             pos = end + 1 if end != -1 else pos + 1
             continue
-        word = next((w for w in words if text.startswith(w, group_end)), "")
-        tag = text[group_start : group_end + len(word)]
+        # the longest programme word right after the quotes (the first of the list that fits)
+        size = next((size for size, group in words if text[group_end : group_end + size] in group), 0)
+        tag = text[group_start : group_end + size]
         if tag not in tags:
             tags.append(tag)
         pos = group_end

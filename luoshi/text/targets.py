@@ -35,6 +35,7 @@ same-length translation, so every span indexes the caller's text.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
@@ -68,6 +69,90 @@ _SENTENCE_END = "。!?\n\r"
 _OPEN_CLOSE = {"“": "”", "《": "》", "「": "」", "『": "』", "‘": "’"}
 
 _NUMBER_RE = re.compile(rf"[0-9]+(?:\.[0-9]+)?|[{_CN_CHARS}]+")
+_ARABIC_RE = re.compile(r"([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(\.[0-9]+)?([万亿千百]*)")
+# any character ``_WIDTH`` changes: text without one is used as it is (no translation)
+_WIDE_RE = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_WIDTH)) + "]")
+_CLAUSE_END_RE = re.compile("[" + re.escape(_CLAUSE_END) + "]")
+_MASK_OPEN_RE = re.compile("[" + re.escape("".join(_OPEN_CLOSE) + '"') + "]")
+_JOINERS = ("以及", "、", "和", "与", "及")
+
+
+def _half_width(s: str) -> str:
+    """``s`` translated through ``_WIDTH`` (same length); ``s`` itself when nothing would change."""
+    return s.translate(_WIDTH) if _WIDE_RE.search(s) else s
+
+
+def _alternation(words) -> str:
+    """One regex alternative per word, in the given order (a regex tries them in order, so a
+    match is the first word of the list that fits, as a loop over the list would find)."""
+    return "|".join(map(re.escape, words)) if words else "(?!)"
+
+
+class _Words:
+    """A word list ready for the hot paths: ``at(w, i)`` is the first word of the list that
+    ``w`` has at ``i`` (``endpos`` bounds it like a slice end), ``ending(w, lo, hi)`` the longest
+    word that ``w[lo:hi]`` ends with, ``inside(s)`` whether any word occurs in ``s`` and
+    ``starts(w)`` every (position, word) where one starts, overlapping ones too.
+
+    For a list longest first (lengths never growing) the first word that fits is the longest, so
+    ``at`` and ``ending`` look the few lengths up in sets; the regex is compiled on first use."""
+
+    __slots__ = ("_lengths", "_re", "_sets", "words")
+
+    def __init__(self, words) -> None:
+        self.words = tuple(words)
+        self._re = None
+        lengths = [len(word) for word in self.words]
+        if lengths == sorted(lengths, reverse=True):
+            self._lengths = tuple(sorted(set(lengths), reverse=True))
+            self._sets = {n: frozenset(word for word in self.words if len(word) == n) for n in self._lengths}
+        else:
+            self._lengths = self._sets = None
+
+    def __iter__(self):
+        return iter(self.words)
+
+    def _compiled(self) -> re.Pattern:
+        if self._re is None:
+            self._re = re.compile(f"(?:{_alternation(self.words)})")
+        return self._re
+
+    def at(self, w: str, i: int, endpos: int | None = None) -> str | None:
+        if self._sets is None:
+            rx = self._re or self._compiled()
+            m = rx.match(w, i) if endpos is None else rx.match(w, i, endpos)
+            return m.group() if m else None
+        limit = len(w) if endpos is None else min(endpos, len(w))
+        for n in self._lengths:
+            if i + n <= limit:
+                piece = w[i : i + n]
+                if piece in self._sets[n]:
+                    return piece
+        return None
+
+    def ending(self, w: str, lo: int, hi: int) -> str | None:
+        """Longest word ``w[lo:hi]`` ends with (for a list longest first: the first that fits)."""
+        if self._sets is None:
+            return next((word for word in self.words if w.endswith(word, lo, hi)), None)
+        for n in self._lengths:
+            if hi - n >= lo:
+                piece = w[hi - n : hi]
+                if piece in self._sets[n]:
+                    return piece
+        return None
+
+    def inside(self, s: str) -> bool:
+        return (self._re or self._compiled()).search(s) is not None
+
+    def starts(self, w: str) -> list[tuple[int, str]]:
+        """Every position where a word starts, with the first word of the list there."""
+        rx = self._re or self._compiled()
+        out = []
+        m = rx.search(w)
+        while m is not None:
+            out.append((m.start(), m.group()))
+            m = rx.search(w, m.start() + 1)
+        return out
 
 
 def _lexicon(name: str) -> dict[str, list[str]]:
@@ -114,8 +199,31 @@ def _lex() -> dict:
     unit_re = re.compile(
         "(?:" + "|".join(map(re.escape, magnitudes)) + ")?(?:" + "|".join(map(re.escape, bases)) + ")"
     )
+    verbs = _longest_first(milestones.get("verbs", []))
+    lead = _longest_first(metric.get("lead", []))
+    not_followed = _longest_first(milestones.get("not_followed_by", []))
+    tail = _longest_first([*metric.get("tail", []), *before])
+    excluded = _longest_first(_lexicon("targets_excluded.txt")[""])
+    markers = _longest_first(main.get("markers", []))
+    ongoing = _longest_first(_lexicon("targets_ongoing.txt")[""])
+    # what _quantity needs right after a number reading: an approximation word, a unit, a
+    # magnitude or a range connector; a digit or numeral followed by none of their first
+    # characters reads nothing
+    follow = {word[0] for word in (*approx, *magnitudes, *bases, *comparators.get("range", []))}
+    follow_class = f"[{re.escape(''.join(sorted(follow)))}]" if follow else "(?!)"
+    # the same test on untranslated text: full-width digits, and every form _WIDTH turns into a
+    # follower (％ -> %, ～ -> ~, — -> -); it finds a number exactly where the translation would
+    raw_follow = follow | {chr(c) for c, to in _WIDTH.items() if to in follow}
+    raw_follow_class = f"[{re.escape(''.join(sorted(raw_follow)))}]" if raw_follow else "(?!)"
+    wide_digits = "".join(chr(c) for c in range(0xFF10, 0xFF1A))
+    # the translation changes no character of a verb (nor of 实现), and none becomes one: they
+    # are found in the untranslated text at the same places
+    touched = {chr(c) for c in _WIDTH} | set(_WIDTH.values())
     return {
         "unit_re": unit_re,
+        "number_follow": re.compile(f"[0-9{_CN_CHARS}](?={follow_class})"),
+        "number_follow_raw": re.compile(f"[0-9{wide_digits}{_CN_CHARS}](?={raw_follow_class})"),
+        "verbs_raw": touched.isdisjoint("".join(verbs) + "实现"),
         "magnitudes": magnitudes,
         "unit_not_followed": _longest_first(units.get("not_followed_by", [])),
         "time_units": frozenset(units.get("time_units", [])),
@@ -127,18 +235,44 @@ def _lex() -> dict:
         "before_words": _longest_first(before),
         "approx": approx,
         "range": tuple(comparators.get("range", [])),
-        "lead": _longest_first(metric.get("lead", [])),
-        "tail": _longest_first([*metric.get("tail", []), *before]),
-        "verbs": _longest_first(milestones.get("verbs", [])),
+        "lead": lead,
+        "tail": tail,
+        "verbs": verbs,
         "not_before": _longest_first(milestones.get("not_before", [])),
-        "not_followed": _longest_first(milestones.get("not_followed_by", [])),
+        "not_followed": not_followed,
         "coverage": _longest_first(milestones.get("coverage", [])),
-        "ongoing": _longest_first(_lexicon("targets_ongoing.txt")[""]),
-        "excluded": _longest_first(_lexicon("targets_excluded.txt")[""]),
-        "markers": _longest_first(main.get("markers", [])),
+        "ongoing": ongoing,
+        "excluded": excluded,
+        "markers": markers,
         "stop_starts": _longest_first(main.get("stop_starts", [])),
         "framing": _longest_first(main.get("framing", [])),
+        # compiled forms of the lists above, for the hot paths
+        "approx_w": _Words(approx),
+        "range_w": _Words(comparators.get("range", [])),
+        "after_w": _Words(_longest_first(after)),
+        "before_w": _Words(_longest_first(before)),
+        "mag_w": _Words(magnitudes),
+        "lead_w": _Words(lead),
+        "tail_w": _Words(tail),
+        "verbs_w": _Words(verbs),
+        "not_followed_w": _Words(not_followed),
+        "ongoing_w": _Words(ongoing),
+        "excluded_w": _Words(excluded),
+        # the markers contain no character _WIDTH changes, so they can be looked for untranslated
+        "markers_raw": None if _WIDE_RE.search("".join(markers)) else _Words(markers),
     }
+
+
+@cache
+def _unit_rejects(unit: str) -> tuple[str, ...]:
+    """What may not follow ``unit`` (人 + 口 -> 人口): the rest of each not_followed_by word that
+    ``unit`` ends with the start of; only the 4 characters after the unit are looked at."""
+    rejects = []
+    for word in _lex()["unit_not_followed"]:
+        for cut in range(1, len(word)):
+            if unit.endswith(word[:cut]) and len(word) - cut <= 4:
+                rejects.append(word[cut:])
+    return tuple(dict.fromkeys(rejects))
 
 
 # --- numbers -------------------------------------------------------------------------------------
@@ -203,10 +337,10 @@ def parse_number(s: str) -> int | float | None:
     (``find_targets`` keeps 万/亿 in the unit instead, as written.) Anything else gives ``None``."""
     if not isinstance(s, str):
         return None
-    s = s.translate(_WIDTH).strip()
+    s = _half_width(s).strip()
     if not s:
         return None
-    m = re.fullmatch(r"([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(\.[0-9]+)?([万亿千百]*)", s)
+    m = _ARABIC_RE.fullmatch(s)
     if m:
         digits = m.group(1).replace(",", "") + (m.group(2) or "")
         try:
@@ -231,40 +365,23 @@ def _masked(w: str) -> list[bool]:
     """True where a character lies inside “…”, 《…》 (and similar pairs) or an excluded slogan."""
     mask = [False] * len(w)
     i = 0
-    while i < len(w):
+    while True:
+        m = _MASK_OPEN_RE.search(w, i)
+        if m is None:
+            break
+        i = m.start()
         ch = w[i]
-        close = _OPEN_CLOSE.get(ch)
-        if close is None and ch == '"':
-            close = '"'
-        if close is not None:
-            j = w.find(close, i + 1)
-            if j != -1:
-                for k in range(i, j + 1):
-                    mask[k] = True
-                i = j + 1
-                continue
-        i += 1
-    for phrase in _lex()["excluded"]:
-        start = w.find(phrase)
-        while start != -1:
-            for k in range(start, start + len(phrase)):
-                mask[k] = True
-            start = w.find(phrase, start + 1)
+        j = w.find(_OPEN_CLOSE.get(ch, '"'), i + 1)
+        if j != -1:
+            mask[i : j + 1] = [True] * (j + 1 - i)
+            i = j + 1
+        else:
+            i += 1
+    # every start of an excluded phrase; at one start the longest phrase covers the shorter ones
+    for start, phrase in _lex()["excluded_w"].starts(w):
+        end = start + len(phrase)
+        mask[start:end] = [True] * (end - start)
     return mask
-
-
-def _clause_start(w: str, pos: int, floor: int = 0) -> int:
-    i = pos
-    while i > floor and w[i - 1] not in _CLAUSE_END:
-        i -= 1
-    return i
-
-
-def _clause_end(w: str, pos: int) -> int:
-    i = pos
-    while i < len(w) and w[i] not in _CLAUSE_END:
-        i += 1
-    return i
 
 
 # --- numeric targets -----------------------------------------------------------------------------
@@ -278,6 +395,8 @@ def _read_number(w: str, i: int) -> list[tuple[int, int | float]]:
         return []
     token = m.group()
     if token[0].isdigit():
+        if len(token) <= 18:  # what parse_number gives for [0-9]+(.[0-9]+)?, without Decimal
+            return [(m.end(), float(token) if "." in token else int(token))]
         value = parse_number(token)
         return [] if value is None else [(m.end(), value)]
     readings = []
@@ -294,25 +413,19 @@ def _read_number(w: str, i: int) -> list[tuple[int, int | float]]:
 
 
 def _match_unit(w: str, j: int) -> str | None:
-    lex = _lex()
-    m = lex["unit_re"].match(w, j)
+    m = _lex()["unit_re"].match(w, j)
     if not m:
         return None
     unit = m.group()
     # 14亿人口: the unit 人 followed by 口 makes the word 人口; 3年内 is a time frame
-    tail = w[m.end() : m.end() + 4]
-    for word in lex["unit_not_followed"]:
-        for cut in range(1, len(word)):
-            if unit.endswith(word[:cut]) and tail.startswith(word[cut:]):
-                return None
+    rejects = _unit_rejects(unit)
+    if rejects and w.startswith(rejects, m.end()):
+        return None
     return unit
 
 
 def _match_magnitude(w: str, j: int) -> str | None:
-    for mag in _lex()["magnitudes"]:
-        if w.startswith(mag, j):
-            return mag
-    return None
+    return _lex()["mag_w"].at(w, j)
 
 
 def _word_at(w: str, j: int, words) -> str | None:
@@ -326,9 +439,10 @@ def _quantity(w: str, i: int):
     """Parse a quantity at ``i``: returns (end, value, value_max, unit, approx_word, cn) or None."""
     lex = _lex()
     is_cn = not w[i].isdigit()
+    approx_w = lex["approx_w"]
     for end, value in _read_number(w, i):
         j = end
-        approx = _word_at(w, j, lex["approx"])
+        approx = approx_w.at(w, j)
         if approx:
             j += len(approx)
         unit = _match_unit(w, j)
@@ -336,13 +450,13 @@ def _quantity(w: str, i: int):
         if mag:  # 5.5万至6万户, 1000万以上 (a bare magnitude before a range or comparator)
             j2 = j + len(mag)
             if not approx:
-                approx = _word_at(w, j2, lex["approx"])
+                approx = approx_w.at(w, j2)
                 if approx:
                     j2 += len(approx)
         else:
             j2 = j + len(unit) if unit else j
         # a range: NUMBER [unit|magnitude] connector NUMBER unit
-        conn = _word_at(w, j2, lex["range"])
+        conn = lex["range_w"].at(w, j2)
         if conn and j2 + len(conn) < len(w):
             k = j2 + len(conn)
             if w[k].isdigit() == (not is_cn) and w[k] not in "〇零" and not approx:
@@ -359,7 +473,7 @@ def _quantity(w: str, i: int):
                     return (end2 + len(unit2), value, value2, unit2, None, is_cn)
         if unit:
             return (j + len(unit), value, None, unit, approx, is_cn)
-        if mag and _word_at(w, j2, lex["after_words"]):
+        if mag and lex["after_w"].at(w, j2):
             return (j2, value, None, mag, approx, is_cn)
     return None
 
@@ -376,22 +490,20 @@ def _trim_metric(w: str, start: int, end: int) -> tuple[int, int]:
         while start < end and w[start] in " \t、":
             start += 1
             changed = True
-        for word in lex["lead"]:
-            if w.startswith(word, start) and start + len(word) <= end:
-                start += len(word)
-                changed = True
-                break
+        word = lex["lead_w"].at(w, start, end)
+        if word:
+            start += len(word)
+            changed = True
     changed = True
     while changed and start < end:
         changed = False
         while start < end and w[end - 1] in " \t、":
             end -= 1
             changed = True
-        for word in lex["tail"]:
-            if w.endswith(word, start, end) and end - len(word) >= start:
-                end -= len(word)
-                changed = True
-                break
+        word = lex["tail_w"].ending(w, start, end) if start < end else None
+        if word:
+            end -= len(word)
+            changed = True
     return start, end
 
 
@@ -399,6 +511,13 @@ def _numeric_targets(sentence: str, w: str, mask: list[bool], offset: int) -> li
     """Numeric targets with the clause start each belongs to."""
     lex = _lex()
     found: list[tuple[Target, int]] = []
+    clause_ends: list[int] | None = None  # positions of the clause-end characters, when needed
+    # next position of a digit or numeral with a unit (or the like) right after it: a number
+    # token without one inside cannot give a quantity, so _quantity is not even tried
+    number_follow = lex["number_follow"]
+    after_w = lex["after_w"]
+    has_mask = True in mask
+    hint = -1
     prev_end = 0
     prev_clause = -1
     prev_metric: str | None = None
@@ -409,7 +528,12 @@ def _numeric_targets(sentence: str, w: str, mask: list[bool], offset: int) -> li
         if not m:
             break
         i = m.start()
-        if mask[i]:
+        if hint < i:
+            h = number_follow.search(w, i)
+            if h is None:
+                break
+            hint = h.start()
+        if hint >= m.end() or (has_mask and mask[i]):
             i = m.end()
             continue
         q = _quantity(w, i)
@@ -417,26 +541,25 @@ def _numeric_targets(sentence: str, w: str, mask: list[bool], offset: int) -> li
             i = m.end()
             continue
         end, value, value_max, unit, approx, is_cn = q
-        if any(mask[i:end]) or not _keep_number(w, i, end, value, value_max, unit, is_cn):
+        if (has_mask and any(mask[i:end])) or not _keep_number(w, i, end, value, value_max, unit, is_cn):
             i = m.end()
             continue
-        after = _word_at(w, end, lex["after_words"])
+        after = after_w.at(w, end)
         if after:
             end += len(after)
         if not after and value_max is None and not _keep_without_comparator(w, i, value, unit, is_cn):
             i = end
             continue
-        clause = _clause_start(w, i)
+        if clause_ends is None:
+            clause_ends = [c.start() for c in _CLAUSE_END_RE.finditer(w)]
+        k = bisect_left(clause_ends, i)
+        clause = clause_ends[k - 1] + 1 if k else 0  # the start of the clause holding i
         metric_from = clause if clause != prev_clause else max(clause, prev_end)
         if metric_from == prev_end and clause == prev_clause:  # 桥梁20座 after 公路500公里、
-            joiner = _word_at(w, metric_from, ("以及", "、", "和", "与", "及"))
+            joiner = _word_at(w, metric_from, _JOINERS)
             metric_from += len(joiner) if joiner else 0
         m_start, m_end = _trim_metric(w, metric_from, i)
-        before = None
-        for word in lex["before_words"]:
-            if w.endswith(word, clause, i):
-                before = word
-                break
+        before = lex["before_w"].ending(w, clause, i)
         if value_max is not None:
             comparator = "range"
         elif after:
@@ -473,7 +596,7 @@ def _numeric_targets(sentence: str, w: str, mask: list[bool], offset: int) -> li
 def _keep_without_comparator(w: str, i: int, value, unit: str, is_cn: bool) -> bool:
     """Weak readings that need a comparator word (以上, 以内…) to count as a target."""
     lex = _lex()
-    if unit in lex["time_units"] and (is_cn or any(w.endswith(word, 0, i) for word in lex["time_before"])):
+    if unit in lex["time_units"] and (is_cn or w.endswith(lex["time_before"], 0, i)):
         return False  # 过去五年, 今后五年, 连续3年: time frames
     if is_cn and value == 1:
         return False  # 一家, 一支队伍
@@ -505,19 +628,30 @@ def _keep_number(w: str, i: int, end: int, value, value_max, unit: str, is_cn: b
 
 
 def _milestone_in(
-    sentence: str, w: str, mask: list[bool], start: int, end: int, offset: int
+    sentence: str,
+    w: str,
+    mask: list[bool],
+    start: int,
+    end: int,
+    offset: int,
+    verb_hits: list[tuple[int, str]],
 ) -> Target | None:
+    """The milestone of the clause ``w[start:end]``; ``verb_hits`` are the (position, verb) of
+    every milestone verb in ``w``, in order (the first verb of the list where several start)."""
     lex = _lex()
     best: int | None = None  # where the milestone's text starts: the verb, or 实现 of 实现…全覆盖
-    for pos in range(start, end):
+    not_before = lex["not_before"]
+    not_followed = lex["not_followed_w"]
+    for pos, verb in verb_hits:
+        if pos < start:
+            continue
+        if pos >= end:
+            break
         if mask[pos]:
             continue
-        verb = _word_at(w, pos, lex["verbs"])
-        if not verb:
+        if w.endswith(not_before, start, pos):
             continue
-        if any(w.endswith(word, start, pos) for word in lex["not_before"]):
-            continue
-        if any(_word_at(w, p, lex["not_followed"]) for p in range(pos, pos + len(verb))):
+        if any(not_followed.at(w, p) for p in range(pos, pos + len(verb))):
             continue  # 全面建成小康社会: the check runs inside the verb too
         best = pos
         break
@@ -530,7 +664,7 @@ def _milestone_in(
     if best is None:
         return None
     pos = text_start = best
-    verb = _word_at(w, pos, lex["verbs"])
+    verb = lex["verbs_w"].at(w, pos)
     if verb and w[pos + len(verb) : end].strip() == "":
         text_start, _ = _trim_metric(w, start, pos)  # 确保年底前建成: the whole clause
         text_start = min(text_start, pos)
@@ -550,21 +684,35 @@ def find_targets(sentence: str, offset: int = 0) -> tuple[Target, ...]:
     """Numeric targets and milestones in one task sentence, in order of appearance."""
     if not isinstance(sentence, str) or not sentence:
         return ()
-    w = sentence.translate(_WIDTH)
+    lex = _lex()
+    # a number with a unit (or the like) after it, a milestone verb, or 实现 (…全覆盖): without
+    # one there is nothing to find, and the test needs no translation
+    has_number = lex["number_follow_raw"].search(sentence) is not None
+    if lex["verbs_raw"]:
+        verb_hits = lex["verbs_w"].starts(sentence)
+        if not has_number and not verb_hits and "实现" not in sentence:
+            return ()
+        w = _half_width(sentence)
+    else:
+        w = _half_width(sentence)
+        verb_hits = lex["verbs_w"].starts(w)
     mask = _masked(w)
-    numeric = _numeric_targets(sentence, w, mask, offset)
-    numeric_clauses = {clause for _, clause in numeric}
+    numeric = _numeric_targets(sentence, w, mask, offset) if has_number else []
     out: list[Target] = [t for t, _ in numeric]
-    pos = 0
-    n = len(w)
-    while pos < n:
-        end = _clause_end(w, pos)
-        if pos not in numeric_clauses and end > pos:
-            milestone = _milestone_in(sentence, w, mask, pos, end, offset)
-            if milestone is not None:
-                out.append(milestone)
-        pos = end + 1
-    out.sort(key=lambda t: t.span or (0, 0))
+    if verb_hits or "实现" in w:
+        numeric_clauses = {clause for _, clause in numeric}
+        pos = 0
+        n = len(w)
+        for end in [*(m.start() for m in _CLAUSE_END_RE.finditer(w)), n]:
+            if pos >= n:
+                break
+            if pos not in numeric_clauses and end > pos:
+                milestone = _milestone_in(sentence, w, mask, pos, end, offset, verb_hits)
+                if milestone is not None:
+                    out.append(milestone)
+            pos = end + 1
+    if len(out) > 1:
+        out.sort(key=lambda t: t.span or (0, 0))
     return tuple(out)
 
 
@@ -572,24 +720,31 @@ def is_ongoing(sentence: str) -> bool:
     """True for tasks with no end date (常态化, 长期坚持, 持之以恒…)."""
     if not isinstance(sentence, str):
         return False
-    return any(word in sentence for word in _lex()["ongoing"])
+    return _lex()["ongoing_w"].inside(sentence)
 
 
 def has_main_targets(text: str) -> bool:
     """True when ``text`` introduces a list of main targets (主要预期目标是: / 主要目标:)."""
     if not isinstance(text, str) or not text:
         return False
-    return _main_start(text.translate(_WIDTH)) is not None
+    markers = _lex()["markers_raw"]
+    if markers is not None and not markers.inside(text):
+        return False  # no marker at all (translation does not touch them)
+    return _main_start(_half_width(text)) is not None
 
 
 def _main_start(w: str) -> int | None:
     """Position right after "主要预期目标是:" (or 主要目标是 / 为 / :), or None."""
-    lex = _lex()
-    pattern = re.compile("(?:" + "|".join(map(re.escape, lex["markers"])) + r")\s*(?:(?:是|为)\s*:?|:)\s*")
-    for m in pattern.finditer(w):
+    for m in _main_re().finditer(w):
         if m.end() < len(w) and w[m.end()] not in _SENTENCE_END:
             return m.end()
     return None
+
+
+@cache
+def _main_re() -> re.Pattern:
+    markers = _alternation(_lex()["markers"])
+    return re.compile(f"(?:{markers})" + r"\s*(?:(?:是|为)\s*:?|:)\s*")
 
 
 def _sentences(w: str, start: int) -> list[tuple[int, int]]:
@@ -653,7 +808,7 @@ def main_targets(text: str, offset: int = 0) -> tuple[Target, ...]:
     number form one qualitative target. Empty when the paragraph has no such list."""
     if not isinstance(text, str) or not text:
         return ()
-    w = text.translate(_WIDTH)
+    w = _half_width(text)
     start = _main_start(w)
     if start is None:
         return ()
