@@ -309,6 +309,9 @@ def find_places(text: str, catalog: Catalog | None = None) -> tuple[tuple[str, .
     return names, names
 
 
+_QUALIFIED_PROGRAMME = re.compile(r"[\u4e00-\u9fff]{1,4}?(?:计划|工程|行动)")
+
+
 def find_programmes(text: str) -> tuple[str, ...]:
     """Quoted names kept as tags, in order: “昆仑英才”计划, “双高”“双优”计划, “双减”.
 
@@ -346,6 +349,9 @@ def find_programmes(text: str) -> tuple[str, ...]:
             continue
         # the longest programme word right after the quotes (the first of the list that fits)
         size = next((size for size, group in words if text[group_end : group_end + size] in group), 0)
+        if not size:  # “江城工匠”培育计划: a short qualifier before 计划 / 工程 / 行动
+            qualified = _QUALIFIED_PROGRAMME.match(text, group_end)
+            size = qualified.end() - group_end if qualified else 0
         tag = text[group_start : group_end + size]
         if tag not in tags:
             tags.append(tag)
