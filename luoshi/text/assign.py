@@ -58,6 +58,7 @@ _KEYWORD, _SYSTEM, _UNIT, _PLACE, _OVERRIDE = range(5)
 
 # quotes and brackets are dropped before scanning: “八五”普法 reads as 八五普法
 _STRIP = str.maketrans("", "", "“”‘’\"'「」『』《》〈〉")
+_QUOTED = re.compile("[“”‘’\"'「」『』《》〈〉]")  # str.translate costs µs: skip it when there is none
 _CLAUSE_END = re.compile(r"[,，;；。:：!！?？]")
 _ROLE = re.compile(r"(牵头|负责|主抓|主责|配合|协助|协同|参与)")
 _LEAD_ROLES = frozenset({"牵头", "负责", "主抓", "主责"})
@@ -196,6 +197,14 @@ def _score(evidence: float) -> float:
     return round(1.0 - math.exp(-evidence / 3.0), 3)
 
 
+def _by_weight(item: tuple[int, float]) -> float:
+    return -item[1]
+
+
+def _by_score(candidate: tuple) -> float:
+    return -candidate[0]
+
+
 def _core_names(name: str) -> list[str]:
     """The name without its locality, and without the government / party committee as well."""
     out = []
@@ -223,16 +232,122 @@ def _enumerations(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _overtaken(text: str, start: int, end: int, get) -> bool:
-    """Whether a longer term starts inside text[start:end] and runs past ``end``."""
-    length = end - start
-    for j in range(start + 1, end):
-        for term, _entry in get(text[j : j + 2], ()):
-            if len(term) <= length or j + len(term) <= end:
+def _trie_pattern(node: dict) -> bytes:
+    """A regex (bytes) matching the words of a byte trie, the longest at a position first."""
+    alternatives = [
+        re.escape(bytes((byte,))) + _trie_pattern(child) for byte, child in node.items() if byte is not None
+    ]
+    if not alternatives:
+        return b""
+    body = alternatives[0] if len(alternatives) == 1 else b"(?:" + b"|".join(alternatives) + b")"
+    if None in node:  # a word ends here: a longer one is tried first
+        body = (b"(?:" + body + b")?") if len(alternatives) > 1 or len(body) > 1 else body + b"?"
+    return body
+
+
+class _Dictionary:
+    """Entries (term → (kind, term, payload)) compiled for a leftmost-longest scan.
+
+    The terms (two characters or more) become one regex over UTF-8 bytes, built as a trie so that
+    at each position the longest term matches: ``findall`` then gives the scan's terms left to right
+    without a Python step per character. Where a keyword could give way to a longer term starting
+    inside it (``overtakers``: its offsets k at which such a term may start), that is checked
+    against the characters; the scan then resumes one character further on."""
+
+    __slots__ = ("entries", "index", "pattern")
+
+    def __init__(self, entries: Mapping[str, tuple]):
+        terms = [term for term in entries if len(term) >= 2]
+        index: dict[str, list] = {}
+        for term in terms:
+            index.setdefault(term[:2], []).append(term)
+        # terms by their first two characters, longest first (the overtaking check)
+        self.index = {k: tuple(sorted(v, key=lambda t: -len(t))) for k, v in index.items()}
+        longest: dict[str, int] = {}  # prefix → length of the longest term starting with it
+        for term in terms:
+            n = len(term)
+            for k in range(1, n + 1):
+                if longest.get(term[:k], 0) < n:
+                    longest[term[:k]] = n
+        self.entries: dict[bytes, tuple] = {}
+        trie: dict = {}
+        for term in terms:
+            kind, _term, payload = entries[term]
+            n = len(term)
+            overtakers = ()
+            if kind <= _SYSTEM:
+                overtakers = tuple(k for k in range(1, n) if longest.get(term[k:], 0) > n)
+            key = term.encode("utf-8", "surrogatepass")
+            self.entries[key] = (kind, term, payload, n, overtakers)
+            node = trie
+            for byte in key:
+                node = node.setdefault(byte, {})
+            node[None] = True
+        try:
+            self.pattern = re.compile(_trie_pattern(trie)) if terms else None
+        except (RecursionError, re.error, OverflowError):  # pathological terms: scan in Python
+            self.pattern = None
+
+    def scan(self, text: str) -> list[tuple]:
+        """Non-overlapping terms, left to right, longest first; a word gives way to a longer one
+        that starts inside it and runs past its end (加大学前教育: 学前教育, not 大学). Names of
+        units and places never give way (江城市建设: the place 江城市, not 城市建设)."""
+        if self.pattern is None:
+            return self._scan_slowly(text) if self.entries else []
+        hits: list[tuple] = []
+        data = text.encode("utf-8", "surrogatepass")
+        findall = self.pattern.findall
+        entries = self.entries
+        find = text.find
+        position = 0  # in characters; the regex resumes where the last term ended
+        found = findall(data)
+        while found:
+            restart = None
+            for key in found:
+                kind, term, payload, n, overtakers = entries[key]
+                start = find(term, position)  # no term occurs before it (leftmost), so find is exact
+                if overtakers and self._overtaken(text, start, n, overtakers):
+                    restart = start + 1
+                    break
+                position = start + n
+                hits.append((start, position, kind, term, payload))
+            if restart is None:
                 break
-            if text.startswith(term, j):
-                return True
-    return False
+            position = restart
+            found = findall(data, len(text[:restart].encode("utf-8", "surrogatepass")))
+        return hits
+
+    def _overtaken(self, text: str, start: int, length: int, offsets: tuple[int, ...]) -> bool:
+        """Whether a term longer than ``length`` starts at start + k (k in offsets)."""
+        get = self.index.get
+        for k in offsets:
+            j = start + k
+            for term in get(text[j : j + 2], ()):
+                if len(term) <= length:
+                    break
+                if text.startswith(term, j):
+                    return True
+        return False
+
+    def _scan_slowly(self, text: str) -> list[tuple]:
+        """The same scan one character at a time (when the terms do not compile into a regex)."""
+        hits = []
+        entries = {e[1]: e for e in self.entries.values()}
+        i, n = 0, len(text) - 1
+        get = self.index.get
+        while i < n:
+            for term in get(text[i : i + 2], ()):
+                if text.startswith(term, i):
+                    kind, term, payload, length, overtakers = entries[term]
+                    if overtakers and self._overtaken(text, i, length, overtakers):
+                        i += 1
+                    else:
+                        hits.append((i, i + length, kind, term, payload))
+                        i += length
+                    break
+            else:
+                i += 1
+        return hits
 
 
 class Suggester:
@@ -297,7 +412,7 @@ class Suggester:
         for name, owner in self._mention_names(catalog).items():
             kind = _PLACE if self._government[owner] else _UNIT
             entries[name] = (kind, name, (owner,))
-        self._index = self._build_index(entries)
+        self._dictionary = _Dictionary(entries)
 
         override_entries: dict[str, tuple[int, str, tuple]] = {}
         unknown = []
@@ -308,8 +423,9 @@ class Suggester:
                 continue
             override_entries[term] = (_OVERRIDE, term, ((owner, OVERRIDE_WEIGHT),))
         self.unknown_overrides = tuple(unknown)  # labels not in the catalog (or a one-character term)
-        self._override_index = self._build_index(override_entries) if override_entries else None
+        self._overrides = _Dictionary(override_entries) if override_entries else None
         self._context_cache: dict[str, tuple] = {}
+        self._titles_cache: dict[tuple, tuple] = {}  # (theme, section) → evidence, in order
 
     # -- compilation helpers --
 
@@ -336,15 +452,6 @@ class Suggester:
                     owners.setdefault(name, set()).add(i)
         return {name: next(iter(ids)) for name, ids in owners.items() if len(ids) == 1}
 
-    @staticmethod
-    def _build_index(entries: Mapping[str, tuple]) -> dict[str, tuple]:
-        """Entries grouped by their first two characters, longest first (leftmost-longest scan)."""
-        index: dict[str, list] = {}
-        for term, entry in entries.items():
-            if len(term) >= 2:
-                index.setdefault(term[:2], []).append((term, entry))
-        return {k: tuple(sorted(v, key=lambda te: -len(te[0]))) for k, v in index.items()}
-
     def _find_unit(self, label: str) -> int | None:
         for i, unit in enumerate(self.catalog.units):
             if label in (unit.label, unit.name, unit.short_name) or label in unit.aliases:
@@ -353,31 +460,31 @@ class Suggester:
 
     # -- scanning --
 
-    @staticmethod
-    def _scan(text: str, index: Mapping[str, tuple]) -> list[tuple[int, int, tuple]]:
-        """Non-overlapping terms, left to right, longest first; a word gives way to a longer one
-        that starts inside it and runs past its end (加大学前教育: 学前教育, not 大学). Names of
-        units and places never give way (江城市建设: the place 江城市, not 城市建设)."""
-        hits = []
-        i, n = 0, len(text) - 1
-        get = index.get
-        while i < n:
-            candidates = get(text[i : i + 2])
-            if candidates:
-                for term, entry in candidates:
-                    if text.startswith(term, i):
-                        end = i + len(term)
-                        if entry[0] > _SYSTEM or not _overtaken(text, i, end, get):
-                            hits.append((i, end, entry))
-                            i = end
-                        else:
-                            i += 1
-                        break
-                else:
-                    i += 1
-            else:
-                i += 1
+    def _scan(self, text: str) -> list[tuple]:
+        hits = self._dictionary.scan(text)
+        if self._overrides is not None:
+            hits += self._overrides.scan(text)
         return hits
+
+    def _titles(self, theme: str | None, section: str | None) -> tuple:
+        """Evidence of the theme and section a sentence sits under, in the order it is added:
+        ((unit, weight, reason), ...), cached (every task under a theme shares it)."""
+        key = (theme, section)
+        cached = self._titles_cache.get(key)
+        if cached is not None:
+            return cached
+        out = []
+        for title, weight, label in ((theme, THEME_WEIGHT, "主题"), (section, SECTION_WEIGHT, "板块")):
+            if not title:
+                continue
+            note = f"{label}: {title.strip().rstrip('。.')}"
+            for i, w, _terms in self._context(title):
+                out.append((i, w * weight, note))
+        result = tuple(out)
+        if len(self._titles_cache) > 4096:
+            self._titles_cache.clear()
+        self._titles_cache[key] = result
+        return result
 
     def _context(self, title: str) -> tuple:
         """Evidence of a theme or section title: ((unit, weight, terms), ...), cached."""
@@ -387,10 +494,8 @@ class Suggester:
         clean = title.translate(_STRIP)
         weights: dict[int, float] = {}
         terms: dict[int, list[str]] = {}
-        hits = self._scan(clean, self._index)
-        if self._override_index is not None:
-            hits += self._scan(clean, self._override_index)
-        for _start, _end, (kind, term, payload) in hits:
+        hits = self._scan(clean)
+        for _start, _end, kind, term, payload in hits:
             if kind in (_KEYWORD, _SYSTEM, _OVERRIDE):
                 for i, w in payload:
                     weights[i] = weights.get(i, 0.0) + w
@@ -422,7 +527,7 @@ class Suggester:
     def suggest(self, text: str, *, theme: str | None = None, section: str | None = None) -> Responsibility:
         if not text:
             return EMPTY
-        clean = text.translate(_STRIP)
+        clean = text.translate(_STRIP) if _QUOTED.search(text) else text
         evidence: dict[int, float] = {}
         keywords: dict[int, dict[str, float]] = {}
         named: dict[int, str] = {}
@@ -430,12 +535,14 @@ class Suggester:
         co_role: set[int] = set()
         places: dict[int, tuple[str, int, int]] = {}  # unit → (name as written, start, end)
         seen: dict[str, int] = {}
+        role_of = self._role
+        get = evidence.get
 
-        hits = self._scan(clean, self._index)
-        if self._override_index is not None:
-            hits += self._scan(clean, self._override_index)
+        hits = self._dictionary.scan(clean)
+        if self._overrides is not None:
+            hits += self._overrides.scan(clean)
         listed = _enumerations(clean) if "等" in clean and "、" in clean else ()
-        for start, end, (kind, term, payload) in hits:
+        for start, end, kind, term, payload in hits:
             if kind == _KEYWORD:
                 count = seen.get(term, 0)
                 seen[term] = count + 1
@@ -445,94 +552,112 @@ class Suggester:
                 if listed and any(a <= start < b for a, b in listed):
                     share *= LISTED_SHARE
                 for i, w in payload:
-                    evidence[i] = evidence.get(i, 0.0) + w * share
-                    terms = keywords.setdefault(i, {})
-                    terms[term] = terms.get(term, 0.0) + w * share
+                    value = w * share
+                    evidence[i] = get(i, 0.0) + value
+                    terms = keywords.get(i)
+                    if terms is None:
+                        keywords[i] = {term: 0.0 + value}
+                    else:
+                        terms[term] = terms.get(term, 0.0) + value
             elif kind == _SYSTEM:  # 由教育部门牵头, 公安机关
-                role = self._role(clean, end)
+                role = role_of(clean, end)
                 share = ROLE_LEAD_WEIGHT / SYSTEM_WEIGHT if role == "lead" else 1.0
                 for i, w in payload:
                     if role == "co":
                         co_role.add(i)
-                    evidence[i] = evidence.get(i, 0.0) + w * share
-                    named.setdefault(i, term)
+                    evidence[i] = get(i, 0.0) + w * share
+                    if i not in named:
+                        named[i] = term
             elif kind == _OVERRIDE:
                 for i, w in payload:
                     if i not in taught:
-                        evidence[i] = evidence.get(i, 0.0) + w
+                        evidence[i] = get(i, 0.0) + w
                         taught[i] = term
             elif kind == _UNIT:
                 i = payload[0]
-                role = self._role(clean, end)
+                role = role_of(clean, end)
                 if role == "co":
                     co_role.add(i)
-                    evidence[i] = evidence.get(i, 0.0) + 1.0
+                    evidence[i] = get(i, 0.0) + 1.0
                 else:
-                    evidence[i] = evidence.get(i, 0.0) + (ROLE_LEAD_WEIGHT if role == "lead" else MENTION_WEIGHT)
-                named.setdefault(i, term)
-            else:  # _PLACE
-                i = payload[0]
-                if i not in places:
-                    places[i] = (term, start, end)
+                    evidence[i] = get(i, 0.0) + (ROLE_LEAD_WEIGHT if role == "lead" else MENTION_WEIGHT)
+                if i not in named:
+                    named[i] = term
+            elif payload[0] not in places:  # _PLACE
+                places[payload[0]] = (term, start, end)
 
         context_units: dict[int, list[str]] = {}  # unit → reasons from beyond its own words
-        if len(places) >= REGIONAL_MIN_PLACES:
-            note = "多地布局: " + "、".join(term for term, _s, _e in places.values())
-            for i, w in self._regional:
-                evidence[i] = evidence.get(i, 0.0) + w
-                context_units.setdefault(i, []).append(note)
-
-        # a subordinate government named in the text leads when the task is its own
         place_leads: set[int] = set()
-        for i, (_term, start, end) in places.items():
-            role = self._role(clean, end)
-            opens_the_sentence = (
-                role is None and len(places) == 1 and start == 0 and _SUBJECT.match(clean, end) is not None
-            )
-            if role == "lead" or opens_the_sentence:
-                place_leads.add(i)
+        if places:
+            if len(places) >= REGIONAL_MIN_PLACES:
+                note = "多地布局: " + "、".join(term for term, _s, _e in places.values())
+                for i, w in self._regional:
+                    evidence[i] = get(i, 0.0) + w
+                    context_units.setdefault(i, []).append(note)
+            # a subordinate government named in the text leads when the task is its own
+            for i, (_term, start, end) in places.items():
+                role = role_of(clean, end)
+                opens_the_sentence = (
+                    role is None and len(places) == 1 and start == 0 and _SUBJECT.match(clean, end) is not None
+                )
+                if role == "lead" or opens_the_sentence:
+                    place_leads.add(i)
 
-        for title, weight, label in ((theme, THEME_WEIGHT, "主题"), (section, SECTION_WEIGHT, "板块")):
-            if not title:
-                continue
-            for i, w, _terms in self._context(title):
-                evidence[i] = evidence.get(i, 0.0) + w * weight
-                context_units.setdefault(i, []).append(f"{label}: {title.strip().rstrip('。.')}")
+        if theme or section:
+            for i, w, note in self._titles(theme, section):
+                evidence[i] = get(i, 0.0) + w
+                reasons = context_units.get(i)
+                if reasons is None:
+                    context_units[i] = [note]
+                else:
+                    reasons.append(note)
 
-        department_evidence = any(not self._government[i] for i in evidence)
-        if not department_evidence and len(places) == 1:
-            place_leads.update(places)
-        for i in place_leads:
-            evidence[i] = evidence.get(i, 0.0) + ROLE_LEAD_WEIGHT
-            named.setdefault(i, places[i][0])
+        government = self._government
+        if places:
+            if len(places) == 1 and all(government[i] for i in evidence):  # no department evidence
+                place_leads.update(places)
+            for i in place_leads:
+                evidence[i] = get(i, 0.0) + ROLE_LEAD_WEIGHT
+                if i not in named:
+                    named[i] = places[i][0]
+        if not evidence and not places:
+            return EMPTY
 
-        ranked = sorted(evidence.items(), key=lambda item: -item[1])
+        ranked = sorted(evidence.items(), key=_by_weight)
         leads: list[Suggestion] = []
-        co_units: list[Suggestion] = []
         lead_ids: set[int] = set()
         top = next((w for i, w in ranked if i not in co_role), 0.0)
         if top >= MIN_EVIDENCE:
+            least = LEAD_RATIO * top
             for i, w in ranked:
-                if len(leads) >= MAX_LEADS or w < LEAD_RATIO * top:
+                if len(leads) >= MAX_LEADS or w < least:
                     break
                 if i in co_role:
                     continue
-                if self._government[i] and i not in place_leads and i not in taught:
+                if government[i] and i not in place_leads and i not in taught:
                     continue
                 leads.append(self._suggestion(i, w, named, taught, keywords, context_units, places))
                 lead_ids.add(i)
-        for i, (term, _start, _end) in places.items():
-            if i not in lead_ids:
-                co_units.append(Suggestion(self._labels[i], PLACE_CO_SCORE, (f"地名: {term}",)))
-        top_department = next((w for i, w in ranked if not self._government[i]), 0.0)
+        # co-units: scored and ranked first, their reasons written for the few kept
+        candidates = [(PLACE_CO_SCORE, i, -1.0) for i in places if i not in lead_ids]
+        top_department = next((w for i, w in ranked if not government[i]), 0.0)
         floor = max(CO_RATIO * top_department, MIN_EVIDENCE / 2)
         for i, w in ranked:
             if i in lead_ids or i in places:
                 continue
             if w >= floor or i in co_role or i in named:
-                co_units.append(self._suggestion(i, w, named, taught, keywords, context_units, places))
-        co_units.sort(key=lambda s: -s.score)
-        return Responsibility(tuple(leads), tuple(co_units[:MAX_CO_UNITS]))
+                candidates.append((_score(w), i, w))
+        if not candidates:
+            return Responsibility(tuple(leads), ())
+        if len(candidates) > 1:
+            candidates.sort(key=_by_score)
+        co_units = tuple(
+            Suggestion(self._labels[i], PLACE_CO_SCORE, (f"地名: {places[i][0]}",))
+            if w < 0.0
+            else self._suggestion(i, w, named, taught, keywords, context_units, places)
+            for _score_, i, w in candidates[:MAX_CO_UNITS]
+        )
+        return Responsibility(tuple(leads), co_units)
 
     def _suggestion(self, i, weight, named, taught, keywords, context_units, places) -> Suggestion:
         reasons: list[str] = []
