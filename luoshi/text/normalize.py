@@ -69,9 +69,11 @@ class Normalized:
 
 
 @cache
-def _furniture() -> tuple[re.Pattern, ...]:
+def _furniture() -> re.Pattern:
+    """One pattern for every line of data/furniture.txt, each matched against a whole line."""
     data = resources.files("luoshi.text").joinpath("data/furniture.txt").read_text("utf-8")
-    return tuple(re.compile(line.strip()) for line in data.splitlines() if line.strip() and not line.startswith("#"))
+    lines = [line.strip() for line in data.splitlines() if line.strip() and not line.startswith("#")]
+    return re.compile("|".join(f"(?:{line})" for line in lines))
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff0-\uffff]")
@@ -114,7 +116,7 @@ def is_short_title(line: str, limit: int = 30) -> bool:
 def is_furniture(line: str) -> bool:
     if len(line) > 60 and ends_sentence(line):
         return False  # a long sentence is content, whatever words it holds
-    if any(p.match(line) for p in _furniture()):
+    if _furniture().match(line):
         return True
     return len(line) <= 30 and not ends_sentence(line) and bool(ADVERT.search(line))
 

@@ -137,7 +137,7 @@ def outline(norm: Normalized) -> Outline:
             if rest_at is not None:
                 _body(parts[-1], Paragraph(text[rest_at:], (para.span[0] + rest_at, para.span[1])), speech)
             continue
-        if has_main_targets(text):
+        if "目标" in text and has_main_targets(text):
             targets.append(para)
         if not parts:
             if (has_part_headings and not SECTION_HEADING.match(text)) or _is_front_matter(text):
