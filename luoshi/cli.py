@@ -86,22 +86,20 @@ def build_parser() -> argparse.ArgumentParser:
         ("serve", "生产服务 (gunicorn, DATABASE_URL)"),
         ("manage", "Django 管理命令"),
     ):
-        p = sub.add_parser(name, help=help_text, add_help=name != "manage")
-        p.add_argument("rest", nargs=argparse.REMAINDER)
-        p.set_defaults(func=_web_command(name))
+        sub.add_parser(name, help=help_text, add_help=False)
     return parser
 
 
-def _web_command(name: str):
-    def run(args: argparse.Namespace) -> int:
-        from luoshi import webcli
-
-        return getattr(webcli, name)(args.rest)
-
-    return run
+WEB_COMMANDS = ("demo", "serve", "manage")
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] in WEB_COMMANDS:
+        # the web commands parse their own options (argparse's REMAINDER refuses a leading option)
+        from luoshi import webcli
+
+        return getattr(webcli, argv[0])(argv[1:]) or 0
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
