@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import logging
 import os
 import struct
 import subprocess
@@ -161,9 +162,7 @@ def test_docx_keeps_tracked_insertions_and_drops_tracked_deletions(tmp_path):
 
     document = docx.Document()
     paragraph = document.add_paragraph("加快建设")
-    paragraph._p.append(
-        parse_xml(f'<w:ins {nsdecls("w")} w:id="1" w:author="a"><w:r><w:t>高质量</w:t></w:r></w:ins>')
-    )
+    paragraph._p.append(parse_xml(f'<w:ins {nsdecls("w")} w:id="1" w:author="a"><w:r><w:t>高质量</w:t></w:r></w:ins>'))
     paragraph._p.append(
         parse_xml(f'<w:del {nsdecls("w")} w:id="2" w:author="a"><w:r><w:delText>旧</w:delText></w:r></w:del>')
     )
@@ -271,7 +270,10 @@ def test_an_encrypted_pdf_asks_for_an_unencrypted_file(cli, capsys, tmp_path):
     assert_refused(cli, capsys, ["decompose", str(path)], "加密", "密码")
 
 
-def test_a_damaged_pdf_is_refused(cli, capsys, tmp_path):
+def test_a_damaged_pdf_is_refused(cli, capsys, tmp_path, monkeypatch):
+    # in this process another test may have configured logging to stderr (Django's settings do);
+    # the real-process test below checks that stderr stays one line without any such setup
+    monkeypatch.setattr(logging.getLogger("pypdf"), "propagate", False)
     path = tmp_path / "broken.pdf"
     path.write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\nnot really a pdf\n")
     assert_refused(cli, capsys, ["decompose", str(path)], "PDF")
