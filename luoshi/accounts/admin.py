@@ -1,0 +1,32 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from .models import ApiToken, Government, Unit, User
+
+
+@admin.register(Government)
+class GovernmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "parent"]
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["short_name", "name", "kind", "government"]
+    list_filter = ["government", "kind"]
+    search_fields = ["name", "short_name", "aliases"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "last_name", "first_name", "role", "unit", "government", "is_active"]
+    list_filter = ["role", "government"]
+    fieldsets = [*BaseUserAdmin.fieldsets, ("落实", {"fields": ["government", "unit", "role"]})]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ["prefix", "user", "created_at", "last_used_at"]
+    readonly_fields = ["prefix", "key_hash", "user", "created_at", "last_used_at"]
+
+    def has_add_permission(self, request):
+        return False  # tokens are issued with `luoshi manage issue_token`, which shows the key once

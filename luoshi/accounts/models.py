@@ -1,0 +1,139 @@
+"""Governments, their unit catalogs, users and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class Government(models.Model):
+    """A government that owns work reports; subordinate governments point at their parent."""
+
+    name = models.CharField("名称", max_length=100, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="subordinates",
+        verbose_name="上级政府",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "政府"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(models.Model):
+    """One entry of a government's catalog: a department, a party organ or a subordinate government."""
+
+    KIND_CHOICES = [
+        ("department", "部门"),
+        ("party", "党委部门"),
+        ("government", "下级政府"),
+        ("other", "其他"),
+    ]
+
+    government = models.ForeignKey(Government, on_delete=models.CASCADE, related_name="units", verbose_name="政府")
+    name = models.CharField("全称", max_length=100)
+    short_name = models.CharField("简称", max_length=60)
+    kind = models.CharField("类别", max_length=20, default="department")
+    aliases = models.CharField("别名", max_length=300, blank=True, help_text="以分号分隔")
+    represents = models.ForeignKey(
+        Government,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="catalog_entries",
+        verbose_name="对应下级政府",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "单位"
+        ordering = ["government", "id"]
+        constraints = [models.UniqueConstraint(fields=["government", "short_name"], name="unit_short_name_unique")]
+
+    def __str__(self) -> str:
+        return self.short_name
+
+    @property
+    def label(self) -> str:
+        return self.short_name or self.name
+
+    def alias_list(self) -> list[str]:
+        return [a.strip() for a in self.aliases.replace("；", ";").split(";") if a.strip()]
+
+
+class User(AbstractUser):
+    SUPERVISOR = "supervisor"
+    LIAISON = "liaison"
+    LEADER = "leader"
+    VIEWER = "viewer"
+    ROLE_CHOICES = [
+        (SUPERVISOR, "督查室"),
+        (LIAISON, "单位联络员"),
+        (LEADER, "包抓领导"),
+        (VIEWER, "只读"),
+    ]
+
+    government = models.ForeignKey(
+        Government, null=True, blank=True, on_delete=models.PROTECT, related_name="users", verbose_name="政府"
+    )
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="users", verbose_name="单位"
+    )
+    role = models.CharField("角色", max_length=20, choices=ROLE_CHOICES, default=VIEWER)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "用户"
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.last_name}{self.first_name}".strip() or self.username
+
+    def save(self, *args, **kwargs):
+        if self.unit_id and not self.government_id:
+            self.government_id = self.unit.government_id
+        super().save(*args, **kwargs)
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only its SHA-256 is stored; the key is shown once when issued."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name="用户")
+    prefix = models.CharField("前缀", max_length=12)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "API 令牌"
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"
+
+    @staticmethod
+    def hash(key: str) -> str:
+        return hashlib.sha256((key or "").encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user: User) -> str:
+        key = "ls_" + secrets.token_urlsafe(32)
+        cls.objects.create(user=user, prefix=key[:10], key_hash=cls.hash(key))
+        return key
+
+    @classmethod
+    def authenticate(cls, key: str) -> User | None:
+        token = cls.objects.select_related("user").filter(key_hash=cls.hash(key)).first()
+        if token is None or not token.user.is_active:
+            return None
+        return token.user

@@ -1,0 +1,120 @@
+"""The one caller of the decomposition engine: text or upload in, draft-task proposals out. No writes."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from luoshi.accounts.models import Government
+from luoshi.tasks.actions import ActionError, Proposal
+from luoshi.tasks.models import SuggestionOverride
+from luoshi.text import InputError
+from luoshi.text.units import Catalog
+from luoshi.text.units import Unit as CatalogUnit
+
+READABLE_SUFFIXES = (".txt", ".docx", ".pdf")
+
+
+def read_upload(upload) -> str:
+    """The text of an uploaded report, or ActionError with a Chinese line saying why not."""
+    name = upload.name or ""
+    if not name.lower().endswith(READABLE_SUFFIXES):
+        raise ActionError("只支持 .txt、.docx 或 .pdf 格式的报告文件")
+    if upload.size is not None and upload.size > settings.LUOSHI_MAX_UPLOAD_BYTES:
+        limit = settings.LUOSHI_MAX_UPLOAD_BYTES // (1024 * 1024)
+        raise ActionError(f"文件超过 {limit} MB 的上限")
+    data = upload.read()
+    if not data.strip():
+        raise ActionError("上传的文件是空的")
+    from luoshi.text.readers import read_bytes_report
+
+    try:
+        return read_bytes_report(data, name)
+    except InputError as exc:
+        raise ActionError(str(exc)) from exc
+
+
+def catalog_for(government: Government) -> Catalog | None:
+    units = tuple(
+        CatalogUnit(name=u.name, short_name=u.short_name, kind=u.kind, aliases=tuple(u.alias_list()))
+        for u in government.units.all()
+    )
+    return Catalog(units) if units else None
+
+
+def overrides_for(government: Government) -> dict[str, str]:
+    return {
+        o.term: o.unit.short_name
+        for o in SuggestionOverride.objects.filter(government=government).select_related("unit")
+    }
+
+
+def decompose_for(government: Government, text: str, year: int | None):
+    """Decompose ``text`` with the government's catalog; returns (document, proposals)."""
+    from luoshi.text import decompose, suggest_units
+
+    if not text or not text.strip():
+        raise ActionError("报告内容为空")
+    if "\x00" in text:
+        raise ActionError("这不是文本文件: 请上传 .txt、.docx 或 .pdf 报告")
+    catalog = catalog_for(government)
+    try:
+        document = decompose(text, units=catalog, year=year)
+    except InputError as exc:
+        raise ActionError(str(exc)) from exc
+    overrides = overrides_for(government) if catalog else {}
+    proposals = []
+    for part_index, part in enumerate(document.parts, 1):
+        for section_index, section in enumerate(part.sections, 1):
+            prefix = _prefix(section, part_index, section_index)
+            common = {
+                "part_number": part.number or "",
+                "part_title": part.title or "",
+                "section_number": section.number or "",
+                "section_title": section.title or "",
+            }
+            cursor = section.span[0] if section.span else 0
+            for n, sentence in enumerate(section.guidance, 1):
+                start = document.text.find(sentence, cursor)
+                span = (start, start + len(sentence)) if start >= 0 else None
+                if span:
+                    cursor = span[1]
+                proposals.append(Proposal(code=f"{prefix}.0.{n}", kind="guidance", text=sentence, span=span, **common))
+            for theme in section.themes:
+                for task in theme.tasks:
+                    leads, co_units = task.leads, task.co_units
+                    if overrides and catalog is not None:
+                        result = suggest_units(
+                            task.text, catalog, theme=theme.title, section=section.title, overrides=overrides
+                        )
+                        leads, co_units = result.leads, result.co_units
+                    proposals.append(
+                        Proposal(
+                            code=task.code,
+                            kind="task",
+                            text=task.text,
+                            span=tuple(task.span) if task.span else None,
+                            theme_title=theme.title or "",
+                            targets="\n".join(t.text for t in task.targets),
+                            ongoing=task.ongoing,
+                            tags=list(task.programmes),
+                            suggestion={
+                                "leads": [s.to_dict() for s in leads],
+                                "co_units": [s.to_dict() for s in co_units],
+                            },
+                            **common,
+                        )
+                    )
+    return document, proposals
+
+
+def _prefix(section, part_index: int, section_index: int) -> str:
+    for theme in section.themes:
+        for task in theme.tasks:
+            head = task.code.rsplit(".", 2)[0]
+            if head:
+                return head
+    return f"{part_index}.{section_index}"
+
+
+def report_title(document, government: Government, year: int) -> str:
+    return f"{government.name}{year}年{document.title or '政府工作报告'}"

@@ -1,0 +1,35 @@
+"""A government's work report: the normalised source text every task span points into."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from luoshi.accounts.models import Government
+
+
+class WorkReport(models.Model):
+    government = models.ForeignKey(Government, on_delete=models.PROTECT, related_name="reports", verbose_name="政府")
+    year = models.PositiveIntegerField("年度")
+    title = models.CharField("标题", max_length=200)
+    source_text = models.TextField("报告原文 (规范化)")
+    filename = models.CharField("文件名", max_length=255, blank=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="导入人",
+    )
+    imported_at = models.DateTimeField("导入时间")
+    main_targets = models.JSONField("主要预期目标", default=list, blank=True)
+    warnings = models.JSONField("分解提示", default=list, blank=True)
+    dropped = models.JSONField("剔除的非正文内容", default=list, blank=True)
+    last_import = models.JSONField("最近一次导入结果", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "工作报告"
+        ordering = ["-year", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.government} {self.year} {self.title}"

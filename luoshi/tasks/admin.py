@@ -1,0 +1,49 @@
+from django.contrib import admin
+
+from .models import AuditEntry, SuggestionOverride, Tag, Task
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The audit trail is append-only: readable here, never added, changed or deleted."""
+
+    list_display = ["at", "actor", "model", "object_id", "field", "old", "new"]
+    list_filter = ["model", "field"]
+    search_fields = ["object_id", "old", "new"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SuggestionOverride)
+class SuggestionOverrideAdmin(admin.ModelAdmin):
+    list_display = ["term", "unit", "government", "created_by", "created_at"]
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "government"]
+
+
+@admin.register(Task)
+class TaskAdmin(admin.ModelAdmin):
+    """Read-only: task changes go through the ledger pages so every field change is audited."""
+
+    list_display = ["code", "text", "status", "lead_unit", "report"]
+    list_filter = ["status", "kind", "report"]
+    search_fields = ["code", "text"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,213 @@
+"""The ledger: tasks, their milestones and tags, the audit trail and learned suggestion overrides.
+
+One-row rules live here; every multi-row write is in ``actions.py``; every permission in ``access.py``.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+
+from luoshi.accounts.models import Government, Unit
+from luoshi.reports.models import WorkReport
+
+
+class Tag(models.Model):
+    government = models.ForeignKey(Government, on_delete=models.CASCADE, related_name="tags")
+    name = models.CharField("标签", max_length=60)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "标签"
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["government", "name"], name="tag_name_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Task(models.Model):
+    KIND_CHOICES = [("task", "任务"), ("guidance", "总体要求")]
+    STATUS_CHOICES = [
+        ("draft", "草稿"),
+        ("assigned", "已交办"),
+        ("acknowledged", "已签收"),
+        ("in_progress", "推进中"),
+        ("closing", "申请办结"),
+        ("closed", "已办结"),
+        ("ongoing", "常态化推进"),
+    ]
+    CYCLE_CHOICES = [
+        ("monthly", "每月"),
+        ("quarterly", "每季度"),
+        ("half_yearly", "每半年"),
+        ("yearly", "每年"),
+    ]
+
+    report = models.ForeignKey(WorkReport, on_delete=models.CASCADE, related_name="tasks", verbose_name="工作报告")
+    code = models.CharField("序号", max_length=40)
+    position = models.PositiveIntegerField("顺序", default=0)
+    kind = models.CharField("类型", max_length=10, choices=KIND_CHOICES, default="task")
+    text = models.TextField("工作任务")
+    span_start = models.PositiveIntegerField("原文起点", null=True, blank=True)
+    span_end = models.PositiveIntegerField("原文终点", null=True, blank=True)
+    part_number = models.CharField("部分", max_length=10, blank=True)
+    part_title = models.CharField("部分标题", max_length=300, blank=True)
+    section_number = models.CharField("板块序号", max_length=10, blank=True)
+    section_title = models.CharField("板块", max_length=300, blank=True)
+    theme_title = models.CharField("工作主题", max_length=300, blank=True)
+    targets = models.TextField("目标", blank=True, help_text="每行一个")
+    lead_unit = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_tasks",
+        verbose_name="牵头单位",
+    )
+    co_units = models.ManyToManyField(Unit, blank=True, related_name="co_tasks", verbose_name="配合单位")
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_tasks",
+        verbose_name="包抓领导",
+    )
+    task_force = models.CharField("专班", max_length=200, blank=True)
+    deadline = models.DateField("完成时限", null=True, blank=True)
+    ongoing = models.BooleanField("常态化", default=False)
+    cycle = models.CharField("报送周期", max_length=12, choices=CYCLE_CHOICES, default="monthly")
+    due_day = models.PositiveSmallIntegerField("报送日", default=25)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="tasks", verbose_name="标签")
+    status = models.CharField("状态", max_length=20, choices=STATUS_CHOICES, default="draft")
+    published_at = models.DateTimeField("交办时间", null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="交办人",
+    )
+    version = models.PositiveIntegerField("版本", default=1)
+    suggestion = models.JSONField("引擎建议", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "任务"
+        ordering = ["report", "position", "id"]
+        indexes = [models.Index(fields=["report", "code"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.text[:30]}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    @property
+    def span(self) -> tuple[int, int] | None:
+        if self.span_start is None or self.span_end is None:
+            return None
+        return (self.span_start, self.span_end)
+
+    def source_sentence(self) -> str:
+        if self.span is None:
+            return ""
+        return self.report.source_text[self.span_start : self.span_end]
+
+    def tag_names(self) -> list[str]:
+        return [t.name for t in self.tags.all()]
+
+    def co_unit_labels(self) -> list[str]:
+        return [u.label for u in self.co_units.all()]
+
+    @staticmethod
+    def default_deadline(year: int) -> datetime.date:
+        return datetime.date(year, 12, 31)
+
+
+class Milestone(models.Model):
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="milestones", verbose_name="任务")
+    title = models.CharField("节点", max_length=300)
+    due = models.DateField("时间")
+    done = models.BooleanField("已完成", default=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "节点"
+        ordering = ["due", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.due} {self.title}"
+
+
+class AuditQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("审计记录只能追加, 不能修改")
+
+    def delete(self):
+        raise PermissionError("审计记录只能追加, 不能删除")
+
+
+class AuditEntry(models.Model):
+    """One field change: who, when, which object, old and new. Append-only."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="操作人",
+    )
+    at = models.DateTimeField("时间", db_index=True)
+    model = models.CharField("对象类型", max_length=40)
+    object_id = models.CharField("对象编号", max_length=40)
+    task = models.ForeignKey(
+        Task, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit", verbose_name="任务"
+    )
+    report = models.ForeignKey(
+        WorkReport,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="audit",
+        verbose_name="报告",
+    )
+    field = models.CharField("字段", max_length=60)
+    old = models.TextField("原值", blank=True)
+    new = models.TextField("新值", blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "审计记录"
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.model}#{self.object_id} {self.field}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("审计记录只能追加, 不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("审计记录只能追加, 不能删除")
+
+
+class SuggestionOverride(models.Model):
+    """A term the office has confirmed belongs to a unit; fed to the engine's ``suggest_units``."""
+
+    government = models.ForeignKey(Government, on_delete=models.CASCADE, related_name="suggestion_overrides")
+    term = models.CharField("关键词", max_length=100)
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", verbose_name="牵头单位")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "建议修正"
+        constraints = [models.UniqueConstraint(fields=["government", "term"], name="override_term_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.term} → {self.unit}"

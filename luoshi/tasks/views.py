@@ -1,0 +1,289 @@
+"""Ledger pages. Each view: read access → validate → action → render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from luoshi.accounts.models import User
+from luoshi.reports.source import context
+
+from . import access, actions
+from .forms import LedgerFilterForm, MilestoneForm, SplitForm, TaskForm
+from .models import AuditEntry, Milestone, Task
+
+FIELD_LABELS = {
+    "text": "工作任务",
+    "kind": "类型",
+    "targets": "目标",
+    "lead_unit": "牵头单位",
+    "co_units": "配合单位",
+    "leader": "包抓领导",
+    "task_force": "专班",
+    "deadline": "完成时限",
+    "ongoing": "常态化",
+    "cycle": "报送周期",
+    "due_day": "报送日",
+    "tags": "标签",
+    "status": "状态",
+    "published_at": "交办",
+    "created": "创建",
+    "code": "序号",
+    "section_title": "板块",
+    "theme_title": "工作主题",
+    "merged_into": "并入",
+    "split_from": "拆分自",
+    "done": "节点完成",
+    "deleted": "删除",
+}
+STATUS_LABELS = dict(Task.STATUS_CHOICES)
+
+
+def _history(task: Task) -> list[dict]:
+    rows = []
+    for entry in AuditEntry.objects.filter(task=task).select_related("actor").order_by("at", "id"):
+        old, new = entry.old, entry.new
+        if entry.field == "status":
+            old, new = STATUS_LABELS.get(old, old), STATUS_LABELS.get(new, new)
+        label = FIELD_LABELS.get(entry.field, entry.field)
+        if entry.model == "Milestone":
+            label = "节点" + ("" if entry.field == "created" else FIELD_LABELS.get(entry.field, entry.field))
+        rows.append({"at": entry.at, "actor": entry.actor, "field": label, "old": old, "new": new})
+    return rows
+
+
+@login_required
+def ledger(request):
+    user = request.user
+    tasks = access.visible_tasks(user).filter(kind="task")
+    sections = list(dict.fromkeys(tasks.order_by("position").values_list("section_title", flat=True)))
+    data = request.GET.copy()
+    if user.role == User.LEADER and "leader" not in data:
+        data["leader"] = str(user.pk)  # a leader's ledger opens on their own portfolio
+    form = LedgerFilterForm(data, government_id=user.government_id, sections=[s for s in sections if s])
+    if form.is_valid():
+        f = form.cleaned_data
+        if f["q"]:
+            tasks = tasks.filter(
+                Q(text__icontains=f["q"]) | Q(code__startswith=f["q"]) | Q(theme_title__icontains=f["q"])
+            )
+        if f["section"]:
+            tasks = tasks.filter(section_title=f["section"])
+        if f["unit"]:
+            tasks = tasks.filter(Q(lead_unit=f["unit"]) | Q(co_units=f["unit"]))
+        if f["leader"]:
+            tasks = tasks.filter(leader=f["leader"])
+        if f["status"]:
+            tasks = tasks.filter(status=f["status"])
+        if f["tag"]:
+            tasks = tasks.filter(tags__name=f["tag"].strip())
+    tasks = (
+        tasks.distinct()
+        .select_related("report", "lead_unit", "leader")
+        .prefetch_related("co_units", "tags")
+        .order_by("report", "position", "id")
+    )
+    page = Paginator(tasks, 100).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "tasks/ledger.html",
+        {"form": form, "page": page, "query": query.urlencode(), "count": page.paginator.count},
+    )
+
+
+@login_required
+def task_detail(request, pk):
+    task = access.task_for_reading(request.user, pk)
+    before, sentence, after = context(task.report.source_text, task.span_start, task.span_end)
+    return render(
+        request,
+        "tasks/detail.html",
+        {
+            "task": task,
+            "before": before,
+            "sentence": sentence,
+            "after": after,
+            "history": _history(task),
+            "can_edit": access.can_edit_task(request.user, task),
+            "can_acknowledge": access.can_acknowledge(request.user, task),
+            "milestone_form": MilestoneForm(),
+        },
+    )
+
+
+@login_required
+def task_edit(request, pk):
+    task = access.task_for_editing(request.user, pk)
+    if request.method == "POST":
+        form = TaskForm(request.POST, task=task)
+        if form.is_valid():
+            try:
+                actions.update_task(task.pk, request.user, form.cleaned_data["version"], form.changes())
+            except actions.ActionError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, f"任务 {task.code} 已保存")
+                return redirect(_back(request, task))
+    else:
+        form = TaskForm(task=task)
+    split_points = [
+        {"at": i + 1, "before": task.text[: i + 1], "after": task.text[i + 1 :]}
+        for i, ch in enumerate(task.text[:-1])
+        if ch in "，,；;。：:"
+    ]
+    return render(
+        request,
+        "tasks/edit.html",
+        {
+            "task": task,
+            "form": form,
+            "split_points": split_points,
+            "next": request.GET.get("next", ""),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _back(request, task: Task) -> str:
+    target = request.POST.get("next") or request.GET.get("next")
+    if target == "review":
+        return f"/reports/{task.report_id}/#task-{task.pk}"
+    return f"/tasks/{task.pk}/"
+
+
+def _version(request) -> int:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        raise Http404("缺少版本号") from None
+
+
+@login_required
+@require_POST
+def task_merge(request, pk):
+    task = access.task_for_editing(request.user, pk)
+    try:
+        merged = actions.merge_with_next(task.pk, request.user, _version(request))
+    except actions.ActionError as exc:
+        messages.error(request, str(exc))
+        return redirect(f"/tasks/{task.pk}/edit/")
+    messages.success(request, f"已把下一条任务并入 {merged.code}")
+    return redirect(f"/reports/{task.report_id}/#task-{task.pk}")
+
+
+@login_required
+@require_POST
+def task_split(request, pk):
+    task = access.task_for_editing(request.user, pk)
+    form = SplitForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请选择拆分位置")
+        return redirect(f"/tasks/{task.pk}/edit/")
+    try:
+        first, second = actions.split_task(task.pk, request.user, form.cleaned_data["version"], form.cleaned_data["at"])
+    except actions.ActionError as exc:
+        messages.error(request, str(exc))
+        return redirect(f"/tasks/{task.pk}/edit/")
+    messages.success(request, f"已拆分为 {first.code} 和 {second.code}")
+    return redirect(f"/reports/{task.report_id}/#task-{first.pk}")
+
+
+def _row(request, task: Task, error: str = ""):
+    """The review screen's row of one task, for htmx requests."""
+    task = Task.objects.select_related("lead_unit", "leader").prefetch_related("co_units", "tags").get(pk=task.pk)
+    unmatched = {u["id"] for u in task.report.last_import.get("unmatched", [])}
+    return render(request, "reports/_task_row.html", {"task": task, "unmatched_ids": unmatched, "row_error": error})
+
+
+@login_required
+@require_POST
+def task_kind(request, pk):
+    task = access.task_for_editing(request.user, pk)
+    kind = "task" if task.kind == "guidance" else "guidance"
+    error = ""
+    try:
+        actions.update_task(task.pk, request.user, _version(request), {"kind": kind})
+    except actions.ActionError as exc:
+        error = str(exc)
+    if request.htmx:
+        return _row(request, task, error)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, f"{task.code} 已改为{dict(Task.KIND_CHOICES)[kind]}")
+    return redirect(f"/reports/{task.report_id}/#task-{task.pk}")
+
+
+@login_required
+@require_POST
+def task_accept(request, pk):
+    task = access.task_for_editing(request.user, pk)
+    count = actions.accept_suggestions(task.report, [task.pk], request.user)
+    error = "" if count else "没有可采纳的建议 (已有牵头单位或引擎没有建议)"
+    if request.htmx:
+        return _row(request, task, error)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, f"{task.code} 已采纳建议的责任单位")
+    return redirect(_back(request, task))
+
+
+@login_required
+@require_POST
+def task_acknowledge(request, pk):
+    task = access.task_for_reading(request.user, pk)
+    if not access.can_acknowledge(request.user, task):
+        messages.error(request, "只有牵头单位可以签收已交办的任务")
+        return redirect(f"/tasks/{task.pk}/")
+    actions.acknowledge(task.pk, request.user)
+    messages.success(request, f"已签收任务 {task.code}")
+    return redirect(f"/tasks/{task.pk}/")
+
+
+@login_required
+@require_POST
+def milestone_add(request, pk):
+    task = access.task_for_editing(request.user, pk)
+    form = MilestoneForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.add_milestone(task, request.user, form.cleaned_data["title"], form.cleaned_data["due"])
+        except actions.ActionError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "已添加节点")
+    else:
+        messages.error(request, "节点内容和时间都要填写")
+    return redirect(f"/tasks/{task.pk}/")
+
+
+def _milestone(request, pk) -> Milestone:
+    milestone = get_object_or_404(Milestone, pk=pk)
+    access.task_for_editing(request.user, milestone.task_id)
+    return milestone
+
+
+@login_required
+@require_POST
+def milestone_toggle(request, pk):
+    milestone = _milestone(request, pk)
+    actions.set_milestone_done(milestone, request.user, not milestone.done)
+    return redirect(f"/tasks/{milestone.task_id}/")
+
+
+@login_required
+@require_POST
+def milestone_delete(request, pk):
+    milestone = _milestone(request, pk)
+    task_id = milestone.task_id
+    actions.delete_milestone(milestone, request.user)
+    messages.success(request, "已删除节点")
+    return redirect(f"/tasks/{task_id}/")

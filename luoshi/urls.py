@@ -1,0 +1,40 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from luoshi.accounts import views as accounts
+from luoshi.api.api import api
+from luoshi.reports import views as reports
+from luoshi.tasks import views as tasks
+
+admin.site.site_header = "luoshi 落实 · 管理"
+admin.site.site_title = "luoshi 管理"
+
+urlpatterns = [
+    path("", accounts.home, name="home"),
+    path("healthz", accounts.healthz, name="healthz"),
+    path("accounts/login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("units/", accounts.units, name="units"),
+    path("reports/", reports.report_list, name="reports"),
+    path("reports/import/", reports.report_import, name="report_import"),
+    path("reports/<int:pk>/", reports.report_review, name="report_review"),
+    path("reports/<int:pk>/reimport/", reports.report_reimport, name="report_reimport"),
+    path("reports/<int:pk>/bulk/", reports.report_bulk, name="report_bulk"),
+    path("reports/<int:pk>/publish/", reports.report_publish, name="report_publish"),
+    path("reports/<int:pk>/export.xlsx", reports.report_export, name="report_export"),
+    path("reports/<int:pk>/spreadsheet/", reports.report_spreadsheet, name="report_spreadsheet"),
+    path("tasks/", tasks.ledger, name="ledger"),
+    path("tasks/<int:pk>/", tasks.task_detail, name="task_detail"),
+    path("tasks/<int:pk>/edit/", tasks.task_edit, name="task_edit"),
+    path("tasks/<int:pk>/merge/", tasks.task_merge, name="task_merge"),
+    path("tasks/<int:pk>/split/", tasks.task_split, name="task_split"),
+    path("tasks/<int:pk>/kind/", tasks.task_kind, name="task_kind"),
+    path("tasks/<int:pk>/accept/", tasks.task_accept, name="task_accept"),
+    path("tasks/<int:pk>/acknowledge/", tasks.task_acknowledge, name="task_acknowledge"),
+    path("tasks/<int:pk>/milestones/", tasks.milestone_add, name="milestone_add"),
+    path("milestones/<int:pk>/toggle/", tasks.milestone_toggle, name="milestone_toggle"),
+    path("milestones/<int:pk>/delete/", tasks.milestone_delete, name="milestone_delete"),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]

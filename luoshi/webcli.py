@@ -1,0 +1,158 @@
+"""`luoshi demo`, `luoshi serve` and `luoshi manage`: the web application's command line."""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import sys
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent / "data"
+SAMPLE_REPORT = DATA / "haixi-2023-report-part2.txt"
+SAMPLE_UNITS = DATA / "haixi-units.csv"
+DEMO_GOVERNMENT = "海西州"
+DEMO_PASSWORD = "luoshi-demo"
+# username, role, unit short name, family name, given name
+DEMO_USERS = [
+    ("ducha", "supervisor", "州政府办", "督查室", "值班员"),
+    ("jiaoyu", "liaison", "州教育局", "教育局", "联络员"),
+    ("lingdao", "leader", None, "李", "副州长"),
+    ("jiaotong", "liaison", "州交通运输局", "交通局", "联络员"),
+]
+EDUCATION_SECTION_HINT = "教育"
+
+
+def _django(host: str | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luoshi.settings")
+    if host and "ALLOWED_HOSTS" not in os.environ:
+        os.environ["ALLOWED_HOSTS"] = ",".join(dict.fromkeys([host, "127.0.0.1", "localhost"]))
+    import django
+
+    django.setup()
+
+
+def setup_demo(out=None) -> dict:
+    """Migrate, then load the sample government, catalog, accounts and published ledger once.
+
+    Safe to run again: existing data is kept and nothing is imported twice.
+    """
+    from django.core.management import call_command
+    from django.db import transaction
+
+    from luoshi.accounts.models import Government, Unit, User
+    from luoshi.reports.importing import decompose_for, report_title
+    from luoshi.tasks import actions
+    from luoshi.tasks.models import Task
+    from luoshi.text import load_units
+
+    out = out or sys.stdout
+    call_command("migrate", interactive=False, verbosity=0)
+    with transaction.atomic():
+        government, _ = Government.objects.get_or_create(name=DEMO_GOVERNMENT)
+        if not government.units.exists():
+            actions.import_units(government, None, load_units(SAMPLE_UNITS))
+        users = {}
+        for username, role, unit_label, family, given in DEMO_USERS:
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                unit = Unit.objects.get(government=government, short_name=unit_label) if unit_label else None
+                user = User(
+                    username=username,
+                    role=role,
+                    unit=unit,
+                    government=government,
+                    last_name=family,
+                    first_name=given,
+                )
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+            users[username] = user
+        supervisor = users["ducha"]
+        report = government.reports.first()
+        created = report is None
+        if created:
+            year = datetime.date.today().year
+            document, proposals = decompose_for(government, SAMPLE_REPORT.read_text(encoding="utf-8"), year)
+            report = actions.import_report(
+                government,
+                supervisor,
+                text=document.text,
+                proposals=proposals,
+                year=year,
+                title=report_title(document, government, year),
+                filename=SAMPLE_REPORT.name,
+                main_targets=[t.to_dict() for t in document.targets],
+                warnings=list(document.warnings),
+                dropped=list(document.dropped),
+            )
+            ids = list(report.tasks.filter(kind="task").values_list("pk", flat=True))
+            actions.accept_suggestions(report, ids, supervisor)
+            education = report.tasks.filter(kind="task", section_title__contains=EDUCATION_SECTION_HINT)
+            actions.bulk_update(
+                report, education.values_list("pk", flat=True), supervisor, {"leader": users["lingdao"]}
+            )
+            actions.publish(report, supervisor)
+    published = Task.objects.filter(report=report, published_at__isnull=False).count()
+    out.write(
+        f"演示数据: {government.name} · {report.title} · {published} 项任务已交办"
+        f"{'' if created else ' (沿用已有数据)'}\n"
+    )
+    out.write(f"演示账号 (密码均为 {DEMO_PASSWORD}):\n")
+    for username, role, unit_label, family, given in DEMO_USERS:
+        out.write(f"  {username:<10} {dict(User.ROLE_CHOICES)[role]} {unit_label or ''} {family}{given}\n")
+    return {"government": government, "report": report, "users": users, "created": created}
+
+
+def demo(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="luoshi demo", description="一键演示: SQLite + 示例报告 + 演示账号")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    args = parser.parse_args(argv)
+    os.environ.pop("DATABASE_URL", None)  # the demo always uses SQLite in the data directory
+    _django(args.host)
+    from django.conf import settings
+    from django.core.management import call_command
+
+    print(f"数据目录: {settings.DATA_DIR}")
+    setup_demo()
+    print(f"请在浏览器打开 http://{args.host}:{args.port}/  (Ctrl+C 退出)")
+    call_command("runserver", f"{args.host}:{args.port}", use_reloader=False, use_threading=True)
+    return 0
+
+
+def serve(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="luoshi serve", description="生产服务 (gunicorn, DATABASE_URL)")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY") or 2))
+    parser.add_argument("--migrate", action="store_true", help="先执行数据库迁移")
+    args = parser.parse_args(argv)
+    if args.migrate:
+        _django()
+        from django.core.management import call_command
+
+        call_command("migrate", interactive=False)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luoshi.settings")
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "luoshi.wsgi:application",
+        "--bind",
+        f"{args.host}:{args.port}",
+        "--workers",
+        str(args.workers),
+        "--access-logfile",
+        "-",
+    ]
+    os.execv(sys.executable, command)
+    return 0  # not reached
+
+
+def manage(argv: list[str]) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luoshi.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["luoshi manage", *argv])
+    return 0

@@ -1,0 +1,119 @@
+"""Django fixtures and the shared personas of the web tests.
+
+Personas: ``supervisor`` (督查室 of 海西州), ``liaison`` (州教育局, the lead unit of the education
+tasks), ``outsider`` (州交通运输局's liaison, who must never see education tasks) and ``leader``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from luoshi import webcli
+
+DATA = Path(webcli.__file__).resolve().parent / "data"
+SAMPLE_TEXT = (DATA / "haixi-2023-report-part2.txt").read_text(encoding="utf-8")
+PASSWORD = "pass-for-tests-1"
+
+
+@pytest.fixture
+def government(db):
+    from luoshi.accounts.models import Government
+    from luoshi.tasks import actions
+    from luoshi.text import load_units
+
+    gov = Government.objects.create(name="海西州")
+    actions.import_units(gov, None, load_units(DATA / "haixi-units.csv"))
+    return gov
+
+
+def _user(government, username, role, unit_label=None, family="", given=""):
+    from luoshi.accounts.models import Unit, User
+
+    unit = Unit.objects.get(government=government, short_name=unit_label) if unit_label else None
+    user = User(username=username, role=role, unit=unit, government=government, last_name=family, first_name=given)
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+@pytest.fixture
+def supervisor(government):
+    return _user(government, "ducha", "supervisor", "州政府办", "督查", "员")
+
+
+@pytest.fixture
+def liaison(government):
+    return _user(government, "jiaoyu", "liaison", "州教育局", "教育", "联络员")
+
+
+@pytest.fixture
+def outsider(government):
+    return _user(government, "jiaotong", "liaison", "州交通运输局", "交通", "联络员")
+
+
+@pytest.fixture
+def leader(government):
+    return _user(government, "lingdao", "leader", None, "李", "副州长")
+
+
+@pytest.fixture
+def client_for(client):
+    """``client_for(user)`` logs the test client in as that persona."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+def import_sample(government, actor, text: str = SAMPLE_TEXT, year: int = 2023):
+    from luoshi.reports.importing import decompose_for, report_title
+    from luoshi.tasks import actions
+
+    document, proposals = decompose_for(government, text, year)
+    return actions.import_report(
+        government,
+        actor,
+        text=document.text,
+        proposals=proposals,
+        year=year,
+        title=report_title(document, government, year),
+        filename="sample.txt",
+    )
+
+
+@pytest.fixture
+def report(government, supervisor):
+    """The sample report imported as drafts."""
+    return import_sample(government, supervisor)
+
+
+@pytest.fixture
+def education_task(report, supervisor, leader):
+    """A published task led by 州教育局 with 州财政局 as co-unit and a leader."""
+    from luoshi.accounts.models import Unit
+    from luoshi.tasks import actions
+
+    task = report.tasks.filter(kind="task", text__contains="学前教育").first()
+    units = Unit.objects.filter(government=report.government)
+    actions.update_task(
+        task.pk,
+        supervisor,
+        task.version,
+        {
+            "lead_unit": units.get(short_name="州教育局"),
+            "co_units": [units.get(short_name="州财政局")],
+            "leader": leader,
+        },
+    )
+    actions.publish(report, supervisor, [task.pk])
+    task.refresh_from_db()
+    return task
+
+
+@pytest.fixture
+def draft_task(report):
+    return report.tasks.filter(kind="task").order_by("position").first()
