@@ -105,3 +105,16 @@ def test_it_reads_a_city_newspaper_print_cut_across_pages():
     assert tasks["实施“江城工匠”培育计划,开展职业技能培训5万人次。"].programmes == ("“江城工匠”培育计划",)
     assert not document.targets  # this report states no 主要预期目标
     assert all("奋斗" not in text for text in tasks)
+
+
+def test_it_reads_themes_numbered_in_brackets_and_enumerations_opening_paragraphs():
+    document = decompose((LAYOUTS / "province-enumerations.txt").read_text("utf-8"))
+    assert outline(document) == [
+        ("plan", "一", "稳定和扩大就业", 2),
+        ("plan", "一", "办好人民满意的教育", 2),
+        ("plan", "二", "深入打好污染防治攻坚战", 2),
+        ("plan", "二", "稳妥推进碳达峰碳中和", 1),
+        ("self", None, "全面推进依法行政", 1),
+    ]
+    pm = next(t for *_, t in document.tasks() if t.text.startswith("细颗粒物"))
+    assert [(t.comparator, t.value, t.unit) for t in pm.targets] == [("<=", 30, "微克/立方米")]
