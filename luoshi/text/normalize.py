@@ -48,7 +48,10 @@ SENTENCE = re.compile(r"[^。!?]+(?:[。!?]+[”’」』)》】]*)?|[。!?]+[�
 
 PART_HEADING = re.compile(r"^([一二三四五六七八九十]{1,3})\s*[、.]\s*(\S.*)$")
 SECTION_HEADING = re.compile(r"^\(\s*([一二三四五六七八九十]{1,3})\s*\)\s*(\S.*)$")
-NUMBERED_THEME = re.compile(r"^(\d{1,2})\s*[.、]\s*(\S.*)$")
+# a theme's own number: "1." "1、" "(1)", or an enumeration opening a paragraph: "一要" "二是"
+NUMBERED_THEME = re.compile(
+    r"^(?:\d{1,2}\s*[.、]|\(\s*\d{1,2}\s*\)|[一二三四五六七八九十]{1,2}(?:要|是)(?=[^,:、]))\s*(?P<body>\S.*)$"
+)
 
 ADVERT = re.compile(r"(广告|公益|热线|服务电话|订阅|扫码|二维码|公众号|http|www\.|\.com|\.cn|宣$)")
 ADDRESS = re.compile(r"^(各位代表|各位委员|同志们|各位政协委员)")
@@ -87,6 +90,27 @@ _INDENT = re.compile(r"^\ufeff?(?:\u3000|[ \t\u00a0]{2}|\t)")
 _NARROWABLE = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_WIDTH)) + "]+")
 
 
+# every character one of the four passes above would change, but for the plain space (_BLANKS
+# changes only runs of it): text without one comes through them as it is
+_UNUSUAL = re.compile(
+    "["
+    + _NARROWABLE.pattern[1:-2]  # its class, without "]+"
+    + _CONTROL.pattern[1:-1]
+    + r"\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\r\u2028\u2029\x0b\x0c\x85"
+    + "]"
+)
+
+
+def _narrow(text: str) -> str:
+    """The characters of _WIDTH translated, as _NARROWABLE.sub would: one str.replace for each
+    distinct one (none of them is what another becomes)."""
+    runs = _NARROWABLE.findall(text)
+    for char in set("".join(runs)):
+        to = _WIDTH[ord(char)]
+        text = text.replace(char, chr(to) if isinstance(to, int) else to or "")
+    return text
+
+
 def clean_chars(raw: str) -> str:
     """Unify line breaks and character widths; strip control and zero-width characters."""
     text = _NARROWABLE.sub(lambda m: m.group().translate(_WIDTH), _NEWLINES.sub("\n", raw))
@@ -107,10 +131,14 @@ def ends_sentence(line: str) -> bool:
     return bool(stripped) and stripped[-1] in TERMINAL + "!?:"
 
 
+_SENTENCE_PUNCT = re.compile(r"[。!?;]")
+_STRAY_CLOSE = re.compile(r"[。!?;,、”’)》]+")
+
+
 def is_short_title(line: str, limit: int = 30) -> bool:
     """A short line with no sentence punctuation inside: a title or a standalone theme."""
     body = line.rstrip("。").strip()
-    return 0 < len(body) <= limit and not re.search(r"[。!?;]", body)
+    return 0 < len(body) <= limit and not _SENTENCE_PUNCT.search(body)
 
 
 def is_furniture(line: str) -> bool:
@@ -130,7 +158,7 @@ def _join(left: str, right: str) -> str:
 
 def _wrap_width(lines: list[str]) -> int | None:
     """The fixed line width of a hard-wrapped text, or None if lines are not hard-wrapped."""
-    widths = [display_width(s) for s in lines if display_width(s) >= 30]
+    widths = [w for w in map(display_width, lines) if w >= 30]
     if len(widths) < 4:
         return None
     counts: dict[int, int] = {}
@@ -159,7 +187,7 @@ def _paragraphs_of_block(block, width: int | None, indent_mode: bool) -> list[st
             paras.append(line)
             continue
         prev = paras[-1]
-        if re.fullmatch(r"[。!?;,、”’)》]+", line):  # a heading's closing 。 pushed to its own line
+        if _STRAY_CLOSE.fullmatch(line):  # a heading's closing 。 pushed to its own line
             paras[-1] = prev + line
             continue
         if is_heading(line):
@@ -189,8 +217,11 @@ def normalize(raw: str) -> Normalized:
     dropped: list[str] = []
     warnings: list[str] = []
     lines: list[tuple[str, bool]] = []
-    raw = _NEWLINES.sub("\n", raw)
-    clean = _BLANKS.sub(" ", clean_chars(raw))
+    if _UNUSUAL.search(raw) is None:  # the usual clean text: one pass instead of five
+        clean = _BLANKS.sub(" ", raw) if "  " in raw else raw
+    else:
+        raw = _NEWLINES.sub("\n", raw)
+        clean = _BLANKS.sub(" ", _CONTROL.sub("", _narrow(raw)))  # clean_chars(raw), newlines done
     for raw_line, line, tidy in zip(raw.split("\n"), clean.split("\n"), _tidy_spaces(clean).split("\n"), strict=True):
         line = line.strip()
         if line and is_furniture(line):
@@ -251,7 +282,7 @@ def _is_cut(para: str) -> bool:
     if ends_sentence(para) or (is_heading(para) and len(para) <= 30):
         return False
     # a short line without sentence punctuation is a title or a standalone theme, not a cut paragraph
-    return not (is_short_title(para) and not re.search(r"[,、]$", para))
+    return not (is_short_title(para) and not para.endswith((",", "、")))
 
 
 def _drop_repeated_running_heads(paras: list[str], dropped: list[str]) -> list[str]:
@@ -288,14 +319,18 @@ def is_closing(para: str) -> bool:
 
 def split_sentences(text: str, offset: int = 0) -> list[tuple[str, Span]]:
     """Sentences ending in 。!? (closing quotes kept with them); spans offset into the document."""
+    # the pattern's matches tile the text (every character is in one), so each span starts where
+    # the one before ended
     out = []
-    for m in SENTENCE.finditer(text):
-        piece, start, end = m.group(), m.start(), m.end()
+    start = offset
+    for piece in SENTENCE.findall(text):
+        end = start + len(piece)
         if piece[0] == " " or piece[-1] == " ":
             stripped = piece.strip()
-            if not stripped:
-                continue
-            start += len(piece) - len(piece.lstrip())
-            piece, end = stripped, start + len(stripped)
-        out.append((piece, (offset + start, offset + end)))
+            if stripped:
+                first = start + len(piece) - len(piece.lstrip())
+                out.append((stripped, (first, first + len(stripped))))
+        else:
+            out.append((piece, (start, end)))
+        start = end
     return out

@@ -143,12 +143,13 @@ class _CatalogIndex:
     first, ``any_re`` finds any of them, and ``by_char`` lists, for each first character, the
     (rank in ``names``, name, unit) starting with it, in rank order."""
 
-    __slots__ = ("any_re", "by_char", "names")
+    __slots__ = ("any_re", "by_char", "names", "starts_re")
 
     def __init__(self, catalog: Catalog) -> None:
         pairs = [(name, unit) for unit in catalog.governments for name in unit.names if name]
         self.names = tuple(sorted(pairs, key=lambda p: len(p[0]), reverse=True))
         self.any_re = re.compile(_alternation(dict.fromkeys(name for name, _ in self.names)))
+        self.starts_re = re.compile(f"(?=(?:{self.any_re.pattern}))")  # every position a name starts at
         by_char: dict[str, list[tuple[int, str, Unit]]] = {}
         for rank, (name, unit) in enumerate(self.names):
             by_char.setdefault(name[0], []).append((rank, name, unit))
@@ -182,11 +183,9 @@ def _catalog_places(text: str, catalog: Catalog) -> tuple[tuple[str, ...], tuple
     # the names longest first and, for one name, over its occurrences left to right
     occurrences: list[tuple[int, int, str, Unit]] = []
     by_char = index.by_char
-    for pos in range(first.start(), len(text)):
-        entries = by_char.get(text[pos])
-        if entries is None:
-            continue
-        for rank, name, unit in entries:
+    for start in index.starts_re.finditer(text, first.start()):
+        pos = start.start()
+        for rank, name, unit in by_char[text[pos]]:
             if text.startswith(name, pos):
                 occurrences.append((rank, pos, name, unit))
     occurrences.sort(key=lambda o: (o[0], o[1]))

@@ -146,9 +146,7 @@ def _sniff(data: bytes, suffix: str, name: str) -> str:
     if data.startswith(_ZIP_MAGICS):
         return "docx"
     if data.startswith(_OLE_MAGIC):
-        raise InputError(
-            f"{name} 是旧版 Word(.doc)或其他 OLE 格式(也可能是加密的 Office 文档): 请另存为 .docx 或 .txt"
-        )
+        raise InputError(f"{name} 是旧版 Word(.doc)或其他 OLE 格式(也可能是加密的 Office 文档): 请另存为 .docx 或 .txt")
     if data.startswith(b"{\\rtf"):
         raise InputError(f"{name} 是 RTF 格式: 请用 Word 或 WPS 另存为 .docx 或 .txt")
     for magic, label in _IMAGE_MAGICS:
@@ -158,15 +156,11 @@ def _sniff(data: bytes, suffix: str, name: str) -> str:
         if data.startswith(magic):
             raise InputError(f"{name} 是 {label} 压缩文件: 请先解压, 再提供其中的报告文件")
     if suffix == ".pdf":
-        raise InputError(
-            f"{name} 的扩展名是 .pdf, 但内容不是 PDF(文件可能已损坏): 请重新导出或提供 .txt/.docx"
-        )
+        raise InputError(f"{name} 的扩展名是 .pdf, 但内容不是 PDF(文件可能已损坏): 请重新导出或提供 .txt/.docx")
     if suffix == ".docx":
         raise InputError(f"{name} 的扩展名是 .docx, 但内容不是 Word 文档(文件可能已损坏): {_RESAVE}")
     if suffix in (".doc", ".wps"):
-        raise InputError(
-            f"{name} 的内容不是可识别的 Word 文档(可能是网页导出的伪 .doc): 请另存为 .docx 或 .txt"
-        )
+        raise InputError(f"{name} 的内容不是可识别的 Word 文档(可能是网页导出的伪 .doc): 请另存为 .docx 或 .txt")
     return "text"
 
 
@@ -229,15 +223,11 @@ def _utf8_or_gb18030(data: bytes, name: str) -> str:
     except UnicodeDecodeError as exc:
         first_bad = exc.start
     if _mostly_utf8(data):
-        raise InputError(
-            f"{name} 是 UTF-8 文本, 但第 {first_bad} 字节处有无效字节: 文件可能不完整或已损坏, 请重新导出"
-        )
+        raise InputError(f"{name} 是 UTF-8 文本, 但第 {first_bad} 字节处有无效字节: 文件可能不完整或已损坏, 请重新导出")
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError:
-        raise InputError(
-            f"{name} 既不是 UTF-8, 也不是 GB18030/GBK 编码的文本: 请另存为 UTF-8 编码的 .txt"
-        ) from None
+        raise InputError(f"{name} 既不是 UTF-8, 也不是 GB18030/GBK 编码的文本: 请另存为 UTF-8 编码的 .txt") from None
     if _plausible_share(text) < MIN_PLAUSIBLE_SHARE:
         raise InputError(f"{name} 不是可识别的文本(编码无法判断): 请另存为 UTF-8 编码的 .txt")
     return text
@@ -335,9 +325,7 @@ def _check_docx_zip(data: bytes, name: str) -> None:
             if "xl/workbook.xml" in names:
                 raise InputError(f"{name} 是 Excel 表格, 不是报告: 请提供报告正文(.txt、.docx 或 .pdf)")
             if "ppt/presentation.xml" in names:
-                raise InputError(
-                    f"{name} 是 PowerPoint 演示文稿, 不是报告: 请提供报告正文(.txt、.docx 或 .pdf)"
-                )
+                raise InputError(f"{name} 是 PowerPoint 演示文稿, 不是报告: 请提供报告正文(.txt、.docx 或 .pdf)")
             raise InputError(f"{name} 是 ZIP 压缩包, 不是 Word 报告: 请解压后提供 .txt、.docx 或 .pdf")
         if len(entries) > MAX_ZIP_ENTRIES:
             raise InputError(f"{name} 内部文件数异常({len(entries)} 个), 疑似压缩炸弹: {_RESAVE}")

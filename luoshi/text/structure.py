@@ -41,7 +41,7 @@ STANDALONE_PART = re.compile(
     r"^(\d{4}年)?(工作回顾|.{0,8}工作回顾|.{0,10}(工作安排|总体要求|重点工作|主要任务|工作建议)|"
     r"(切实)?加强政府自身建设|政府自身建设)$"
 )
-ENUMERATION = re.compile(r"^(一是|二是|三是|四是|五是|一要|二要|三要|首先|其次|第[一二三四五六七八九十]+[,,、])")
+ENUMERATION = re.compile(r"^(首先|其次|再次|最后|第[一二三四五六七八九十]+[,、])")
 
 MakeTask = Callable[[str, str, Span, str | None, str | None], Task]
 
@@ -68,7 +68,7 @@ def part_kind(title: str | None, year: int | None) -> str | None:
         return None
     if SELF.search(title):
         return "self"
-    years = [int(y) for y in re.findall(r"(20\d\d)年", title)]
+    years = [int(y) for y in _YEAR.findall(title)]
     if REVIEW.search(title):
         return "review"
     if year and years:
@@ -148,17 +148,22 @@ def outline(norm: Normalized) -> Outline:
     return Outline(title, parts, speech, preamble, targets)
 
 
+_YEAR = re.compile(r"(20\d\d)年")
+_TITLE_PUNCT = re.compile(r"[。!?;,]")
+_SPEAKER = re.compile(r"^.{0,30}(省长|市长|州长|县长|区长|主席|总理|盟长|旗长)\s*\S{0,6}$")
+
+
 def _is_title(text: str) -> bool:
-    return len(text) <= 40 and "报告" in text and not re.search(r"[。!?;,]", text)
+    return len(text) <= 40 and "报告" in text and not _TITLE_PUNCT.search(text)
 
 
 def _is_front_matter(text: str) -> bool:
     """Subtitle, speaker and address lines before any heading."""
     return bool(
         text.startswith(("——", "—", "--"))
-        or re.search(r"(会议|大会)上$", text)
+        or text.endswith(("会议上", "大会上"))
         or (ADDRESS.match(text) and len(text) <= 12)
-        or re.match(r"^.{0,30}(省长|市长|州长|县长|区长|主席|总理|盟长|旗长)\s*\S{0,6}$", text)
+        or _SPEAKER.match(text)
     )
 
 
@@ -208,7 +213,7 @@ def _body(part: _Part, para: Paragraph, speech: list[str]) -> None:
     first, first_span = sentences[0]
     numbered = NUMBERED_THEME.match(first)
     if numbered:
-        offset = numbered.start(2)
+        offset = numbered.start("body")
         first, first_span = first[offset:], (first_span[0] + offset, first_span[1])
     theme_like = _theme_like(first)
 

@@ -196,9 +196,7 @@ def _lex() -> dict:
     approx = _pairs(comparators.get("approximate", []))
     magnitudes = _longest_first(units.get("magnitudes", []))
     bases = _longest_first(units.get("units", []))
-    unit_re = re.compile(
-        "(?:" + "|".join(map(re.escape, magnitudes)) + ")?(?:" + "|".join(map(re.escape, bases)) + ")"
-    )
+    unit_re = re.compile("(?:" + "|".join(map(re.escape, magnitudes)) + ")?(?:" + "|".join(map(re.escape, bases)) + ")")
     verbs = _longest_first(milestones.get("verbs", []))
     lead = _longest_first(metric.get("lead", []))
     not_followed = _longest_first(milestones.get("not_followed_by", []))
@@ -833,11 +831,7 @@ def _item_targets(text: str, w: str, start: int, end: int, offset: int) -> list[
     def flush():
         nonlocal run
         if run is not None:
-            out.append(
-                Target(
-                    kind="qualitative", text=text[run[0] : run[1]], span=(offset + run[0], offset + run[1])
-                )
-            )
+            out.append(Target(kind="qualitative", text=text[run[0] : run[1]], span=(offset + run[0], offset + run[1])))
             run = None
 
     for c_start, c_end in _pieces(w, start, end, ","):
@@ -847,9 +841,7 @@ def _item_targets(text: str, w: str, start: int, end: int, offset: int) -> list[
         found = find_targets(text[c_start:c_end], offset + c_start)
         if found and all(t.kind == "milestone" for t in found):
             # in the list of main targets the whole item is the milestone: 节能减排完成国家下达任务
-            found = (
-                Target(kind="milestone", text=text[c_start:c_end], span=(offset + c_start, offset + c_end)),
-            )
+            found = (Target(kind="milestone", text=text[c_start:c_end], span=(offset + c_start, offset + c_end)),)
         if found:
             flush()
             out.extend(found)
