@@ -24,11 +24,9 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from pathlib import Path
 
 from .units import Catalog, Unit
-
-_DATA = Path(__file__).parent / "data"
+from .wordlists import longest_first, read_sections
 
 _QUOTES = {"“": "”", "「": "」", "『": "』", '"': '"'}
 _MAX_PROGRAMME_NAME = 20
@@ -42,34 +40,14 @@ def _alternation(words) -> str:
     return "|".join(map(re.escape, words)) if words else "(?!)"
 
 
-def _lexicon(name: str) -> dict[str, list[str]]:
-    """Read ``data/<name>``: one entry a line, ``#`` comments, optional ``[section]`` headers."""
-    sections: dict[str, list[str]] = {"": []}
-    current = ""
-    for raw in (_DATA / name).read_text(encoding="utf-8").splitlines():
-        line = raw.split("#", 1)[0].strip()
-        if not line:
-            continue
-        if line.startswith("[") and line.endswith("]"):
-            current = line[1:-1].strip()
-            sections.setdefault(current, [])
-            continue
-        sections.setdefault(current, []).append(line)
-    return sections
-
-
-def _longest_first(words) -> tuple[str, ...]:
-    return tuple(sorted(dict.fromkeys(words), key=len, reverse=True))
-
-
 @cache
 def _lex() -> dict:
-    suffix = _lexicon("places_suffix.txt")
-    guards = _longest_first(_lexicon("places_guards.txt")[""])
-    programme_words = _longest_first(_lexicon("places_programmes.txt")[""])
-    suffixes = _longest_first(suffix.get("suffixes", []))
-    boundaries = _longest_first(suffix.get("boundaries", []))
-    not_followed = _longest_first(suffix.get("not_followed_by", []))
+    suffix = read_sections("places_suffix.txt")
+    guards = longest_first(read_sections("places_guards.txt")[""])
+    programme_words = longest_first(read_sections("places_programmes.txt")[""])
+    suffixes = longest_first(suffix.get("suffixes", []))
+    boundaries = longest_first(suffix.get("boundaries", []))
+    not_followed = longest_first(suffix.get("not_followed_by", []))
     long_boundaries = tuple(word for word in boundaries if len(word) > 1)
     return {
         "guards": guards,
@@ -78,7 +56,7 @@ def _lex() -> dict:
         "boundaries": boundaries,
         "function_chars": frozenset("".join(suffix.get("function_chars", []))),
         "stop": frozenset(suffix.get("stop", [])),
-        "stop_end": _longest_first(suffix.get("stop_end", [])),
+        "stop_end": longest_first(suffix.get("stop_end", [])),
         "not_followed": not_followed,
         # forms of the lists above for the hot paths
         "long_boundaries": _by_length(long_boundaries),

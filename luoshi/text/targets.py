@@ -38,11 +38,9 @@ import re
 from bisect import bisect_left
 from decimal import Decimal, InvalidOperation
 from functools import cache
-from pathlib import Path
 
 from .model import Target
-
-_DATA = Path(__file__).parent / "data"
+from .wordlists import longest_first, read_sections
 
 # Full-width ASCII forms, ideographic space and dash/tilde variants -> half-width; one character
 # for one character, so positions in the translated text are positions in the original.
@@ -155,22 +153,6 @@ class _Words:
         return out
 
 
-def _lexicon(name: str) -> dict[str, list[str]]:
-    """Read ``data/<name>``: one entry a line, ``#`` comments, optional ``[section]`` headers."""
-    sections: dict[str, list[str]] = {"": []}
-    current = ""
-    for raw in (_DATA / name).read_text(encoding="utf-8").splitlines():
-        line = raw.split("#", 1)[0].strip()
-        if not line:
-            continue
-        if line.startswith("[") and line.endswith("]"):
-            current = line[1:-1].strip()
-            sections.setdefault(current, [])
-            continue
-        sections.setdefault(current, []).append(line)
-    return sections
-
-
 def _pairs(lines: list[str]) -> dict[str, str]:
     out = {}
     for line in lines:
@@ -180,30 +162,26 @@ def _pairs(lines: list[str]) -> dict[str, str]:
     return out
 
 
-def _longest_first(words) -> tuple[str, ...]:
-    return tuple(sorted(dict.fromkeys(words), key=len, reverse=True))
-
-
 @cache
 def _lex() -> dict:
-    units = _lexicon("targets_units.txt")
-    comparators = _lexicon("targets_comparators.txt")
-    metric = _lexicon("targets_metric.txt")
-    milestones = _lexicon("targets_milestones.txt")
-    main = _lexicon("targets_main.txt")
+    units = read_sections("targets_units.txt")
+    comparators = read_sections("targets_comparators.txt")
+    metric = read_sections("targets_metric.txt")
+    milestones = read_sections("targets_milestones.txt")
+    main = read_sections("targets_main.txt")
     after = _pairs(comparators.get("after", []))
     before = _pairs(comparators.get("before", []))
     approx = _pairs(comparators.get("approximate", []))
-    magnitudes = _longest_first(units.get("magnitudes", []))
-    bases = _longest_first(units.get("units", []))
+    magnitudes = longest_first(units.get("magnitudes", []))
+    bases = longest_first(units.get("units", []))
     unit_re = re.compile("(?:" + "|".join(map(re.escape, magnitudes)) + ")?(?:" + "|".join(map(re.escape, bases)) + ")")
-    verbs = _longest_first(milestones.get("verbs", []))
-    lead = _longest_first(metric.get("lead", []))
-    not_followed = _longest_first(milestones.get("not_followed_by", []))
-    tail = _longest_first([*metric.get("tail", []), *before])
-    excluded = _longest_first(_lexicon("targets_excluded.txt")[""])
-    markers = _longest_first(main.get("markers", []))
-    ongoing = _longest_first(_lexicon("targets_ongoing.txt")[""])
+    verbs = longest_first(milestones.get("verbs", []))
+    lead = longest_first(metric.get("lead", []))
+    not_followed = longest_first(milestones.get("not_followed_by", []))
+    tail = longest_first([*metric.get("tail", []), *before])
+    excluded = longest_first(read_sections("targets_excluded.txt")[""])
+    markers = longest_first(main.get("markers", []))
+    ongoing = longest_first(read_sections("targets_ongoing.txt")[""])
     # what _quantity needs right after a number reading: an approximation word, a unit, a
     # magnitude or a range connector; a digit or numeral followed by none of their first
     # characters reads nothing
@@ -223,32 +201,32 @@ def _lex() -> dict:
         "number_follow_raw": re.compile(f"[0-9{wide_digits}{_CN_CHARS}](?={raw_follow_class})"),
         "verbs_raw": touched.isdisjoint("".join(verbs) + "实现"),
         "magnitudes": magnitudes,
-        "unit_not_followed": _longest_first(units.get("not_followed_by", [])),
+        "unit_not_followed": longest_first(units.get("not_followed_by", [])),
         "time_units": frozenset(units.get("time_units", [])),
-        "time_before": _longest_first(units.get("time_before", [])),
+        "time_before": longest_first(units.get("time_before", [])),
         "count_units": frozenset(units.get("count_units", [])),
         "after": after,
-        "after_words": _longest_first(after),
+        "after_words": longest_first(after),
         "before": before,
-        "before_words": _longest_first(before),
+        "before_words": longest_first(before),
         "approx": approx,
         "range": tuple(comparators.get("range", [])),
         "lead": lead,
         "tail": tail,
         "verbs": verbs,
-        "not_before": _longest_first(milestones.get("not_before", [])),
+        "not_before": longest_first(milestones.get("not_before", [])),
         "not_followed": not_followed,
-        "coverage": _longest_first(milestones.get("coverage", [])),
+        "coverage": longest_first(milestones.get("coverage", [])),
         "ongoing": ongoing,
         "excluded": excluded,
         "markers": markers,
-        "stop_starts": _longest_first(main.get("stop_starts", [])),
-        "framing": _longest_first(main.get("framing", [])),
+        "stop_starts": longest_first(main.get("stop_starts", [])),
+        "framing": longest_first(main.get("framing", [])),
         # compiled forms of the lists above, for the hot paths
         "approx_w": _Words(approx),
         "range_w": _Words(comparators.get("range", [])),
-        "after_w": _Words(_longest_first(after)),
-        "before_w": _Words(_longest_first(before)),
+        "after_w": _Words(longest_first(after)),
+        "before_w": _Words(longest_first(before)),
         "mag_w": _Words(magnitudes),
         "lead_w": _Words(lead),
         "tail_w": _Words(tail),
