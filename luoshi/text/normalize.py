@@ -46,7 +46,7 @@ TERMINAL = "。!?;…"
 CLOSERS = "”’」』)》】\"'"
 SENTENCE = re.compile(r"[^。!?]+(?:[。!?]+[”’」』)》】]*)?|[。!?]+[”’」』)》】]*")
 
-PART_HEADING = re.compile(r"^([一二三四五六七八九十]{1,3})\s*[、.]\s*(\S.*)$")
+PART_HEADING = re.compile(r"^(?:第)?([一二三四五六七八九十]{1,3})(?:\s*[、.]|部分\s*[、.:]?)\s*(\S.*)$")
 SECTION_HEADING = re.compile(r"^\(\s*([一二三四五六七八九十]{1,3})\s*\)\s*(\S.*)$")
 # a theme's own number: "1." "1、" "(1)", or an enumeration opening a paragraph: "一要" "二是"
 NUMBERED_THEME = re.compile(
