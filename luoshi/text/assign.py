@@ -29,7 +29,7 @@ from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
 
-from .model import InputError, Suggestion
+from .model import InputError, Suggestion, _make_suggestion
 from .units import Catalog, Unit, load_units
 
 try:  # a compiled leftmost-longest matcher; without it the same scan runs as one regex
@@ -102,6 +102,7 @@ class Responsibility:
 
 
 EMPTY = Responsibility((), ())
+_NO_NOTES: Mapping[int, tuple[str, ...]] = {}
 
 
 # --- the lexicon -----------------------------------------------------------------------------
@@ -204,7 +205,16 @@ def _read_lexicon(functions_path: Path, vocabulary_path: Path) -> Lexicon:
 
 
 def _score(evidence: float) -> float:
-    return round(1.0 - math.exp(-evidence / 3.0), 3)
+    """``round(1.0 - math.exp(-evidence / 3.0), 3)``, the same float, in half the time: round()
+    to three places goes through a decimal string; away from a tie (…5 in the fourth place) the
+    nearest thousandth is int(1000x + 0.5), and k / 1000 is the float nearest to it, as round's is."""
+    x = 1.0 - _exp(-evidence / 3.0)
+    y = x * 1000.0
+    if y >= 0.0:
+        k = int(y + 0.5)
+        if -0.4999 < y - k < 0.4999:  # float error in 1000x is below 1e-12
+            return k / 1000.0
+    return round(x, 3)
 
 
 _exp = math.exp
@@ -263,7 +273,7 @@ class _Dictionary:
     (``overtakers``: its offsets k at which such a term may start), that is checked against the
     characters; the scan then resumes one character further on."""
 
-    __slots__ = ("automaton", "by_index", "entries", "index", "longest", "pattern", "position")
+    __slots__ = ("automaton", "by_index", "entries", "followers", "index", "joinable", "longest", "pattern", "position")
 
     def __init__(self, entries: Mapping[str, tuple]):
         terms = [term for term in entries if len(term) >= 2]
@@ -296,6 +306,17 @@ class _Dictionary:
         # the same entries by their index in ``terms``, for the automaton's (index, start, end)
         self.by_index = tuple(self.entries[term.encode("utf-8", "surrogatepass")] for term in terms)
         self.position = {term: k for k, term in enumerate(terms)}
+        # for a term that may give way to a longer one, the characters after it that let a longer
+        # term start inside it and run past its end (the quick test of scan_indexes, as a set)
+        following: dict[str, list[tuple[str, int]]] = {}
+        for prefix, n in longest.items():
+            if len(prefix) > 1:
+                following.setdefault(prefix[:-1], []).append((prefix[-1], n))
+        self.followers = tuple(
+            frozenset(c for k in offsets for c, n in following.get(term[k:], ()) if n > length) if offsets else None
+            for _kind, term, _payload, length, offsets in self.by_index
+        )
+        self.joinable = not any("\0" in term for term in terms)  # scan_many joins texts with NUL
         self.automaton = None
         if _AhoCorasick is not None and terms:
             try:
@@ -388,6 +409,71 @@ class _Dictionary:
                     else:
                         return hits
         return found
+
+    def scan_many(self, texts: list[str]) -> tuple[list[tuple[int, int, int]], list[tuple[int, int, int]]]:
+        """The scans of many texts from one call of the automaton: ``(found, bounds)`` where the
+        hits of ``texts[k]`` are ``found[lo:hi]`` with ``(lo, hi, base) = bounds[k]``, their
+        positions counted from ``base`` (each text's own hits, as ``scan_indexes`` gives them).
+
+        The texts are joined with NUL, which no term holds, so no term runs across two of them
+        and the leftmost-longest scan of each stretch is the scan of that text alone. The
+        overtaking check reads the joined text: past a text's end comes NUL, so it finds what it
+        finds in the text alone. A text where a term does give way to a longer one is scanned
+        alone (the scan restarts there), as are all of them without the automaton."""
+        automaton = self.automaton
+        found = None
+        if automaton is not None and self.joinable and len(texts) > 1:
+            joined = "\0".join(texts)
+            if joined.count("\0") == len(texts) - 1:
+                try:
+                    found = automaton.find_matches_as_indexes(joined)
+                except UnicodeError:  # lone surrogates
+                    found = None
+        if found is None:
+            found = []
+            bounds = []
+            for text in texts:
+                lo = len(found)
+                found += self.scan_indexes(text)
+                bounds.append((lo, len(found), 0))
+            return found, bounds
+        # where each text starts in the joined text, and where its hits start in ``found``
+        bases = []
+        base = 0
+        for text in texts:
+            bases.append(base)
+            base += len(text) + 1
+        bases.append(base)  # past the end
+        firsts = [0] * (len(texts) + 1)
+        followers = self.followers
+        after = joined + "\0"  # the character after each term (NUL after the last text)
+        suspects = []  # hits that may give way to a longer term: (text number, hit number)
+        t = 0
+        end = bases[1] - 1
+        for k, (index, start, stop) in enumerate(found):
+            while start >= end:
+                t += 1
+                firsts[t] = k
+                end = bases[t + 1] - 1
+            chars = followers[index]
+            if chars is not None and after[stop] in chars:
+                suspects.append((t, k))
+        for rest in range(t + 1, len(texts) + 1):  # texts after the last hit's: none of their own
+            firsts[rest] = len(found)
+        alone: set[int] = set()
+        if suspects:
+            by_index = self.by_index
+            overtaken = self._overtaken
+            for t, k in suspects:
+                index, start, stop = found[k]
+                if t not in alone and overtaken(joined, start, stop - start, by_index[index][4]):
+                    alone.add(t)
+        bounds = [(firsts[t], firsts[t + 1], bases[t]) for t in range(len(texts))]
+        for t in sorted(alone):  # a term gives way to a longer one: the text alone
+            own = self.scan_indexes(texts[t])
+            bounds[t] = (len(found), len(found) + len(own), 0)
+            found += own
+        return found, bounds
 
     def _overtaken(self, text: str, start: int, length: int, offsets: tuple[int, ...]) -> bool:
         """Whether a term longer than ``length`` starts at start + k (k in offsets)."""
@@ -540,7 +626,8 @@ class Suggester:
 
     def _titles(self, theme: str | None, section: str | None) -> tuple:
         """Evidence of the theme and section a sentence sits under, in the order it is added:
-        ((unit, weight, reason), ...), cached (every task under a theme shares it)."""
+        ((unit, weight, reason), ...), and each unit's reasons from them ({unit: (reason, ...)}),
+        cached (every task under a theme shares them)."""
         key = (theme, section)
         cached = self._titles_cache.get(key)
         if cached is not None:
@@ -552,7 +639,10 @@ class Suggester:
             note = f"{label}: {title.strip().rstrip('。.')}"
             for i, w, _terms in self._context(title):
                 out.append((i, w * weight, note))
-        result = tuple(out)
+        notes: dict[int, list[str]] = {}  # unit → its notes, in order (the reasons of the few kept)
+        for i, _w, note in out:
+            notes.setdefault(i, []).append(note)
+        result = (tuple(out), {i: tuple(n) for i, n in notes.items()})
         if len(self._titles_cache) > 4096:
             self._titles_cache.clear()
         self._titles_cache[key] = result
@@ -600,13 +690,38 @@ class Suggester:
         if not text:
             return EMPTY
         clean = _QUOTED.sub("", text)  # as text.translate(_STRIP), five times faster
+        found = self._dictionary.scan_indexes(clean)
+        return self._weigh(clean, found, 0, len(found), 0, theme, section)
+
+    def suggest_many(self, items: Iterable[tuple[str, str | None, str | None]]) -> list[Responsibility]:
+        """``suggest`` for many (text, theme, section), the same results, from one dictionary scan
+        of all the texts (a document's tasks: one call of the automaton instead of one a task)."""
+        items = list(items)
+        texts = [text or "" for text, _theme, _section in items]
+        joined = "\0".join(texts)  # the quotes dropped from all at once, unless a text holds NUL
+        if texts and joined.count("\0") == len(texts) - 1:
+            cleans = _QUOTED.sub("", joined).split("\0")
+        else:
+            cleans = [_QUOTED.sub("", text) for text in texts]
+        found, bounds = self._dictionary.scan_many(cleans)
+        weigh = self._weigh
+        return [
+            weigh(clean, found, lo, hi, base, theme, section) if text else EMPTY
+            for (text, theme, section), clean, (lo, hi, base) in zip(items, cleans, bounds, strict=True)
+        ]
+
+    def _weigh(
+        self, clean: str, found: list, lo: int, hi: int, base: int, theme: str | None, section: str | None
+    ) -> Responsibility:
+        """The suggestion from the terms of ``clean``: ``found[lo:hi]`` (index, start, end), their
+        positions counted from ``base``."""
         evidence: dict[int, float] = {}
-        contributions: dict[int, list[tuple[str, float]]] = {}  # unit → keyword evidence: (term, value)
+        contributions: dict[int, dict[str, float]] = {}  # unit → keyword evidence: term → value, first seen first
         named: dict[int, str] = {}
         taught: dict[int, str] = {}
         co_role: set[int] = set()
         places: dict[int, tuple[str, int, int]] = {}  # unit → (name as written, start, end)
-        seen: dict[str, int] = {}
+        seen: dict[int, int] = {}  # keyword (its index) → times seen
         role_of = self._role
         get = evidence.get
         contributions_of = contributions.get
@@ -614,26 +729,31 @@ class Suggester:
         dictionary = self._dictionary
         by_index = dictionary.by_index
         listed = _enumerations(clean) if "等" in clean and "、" in clean else ()
-        for index, start, end in dictionary.scan_indexes(clean):
+        repeat = REPEAT_BONUS
+        for index, start, end in found[lo:hi] if lo or hi < len(found) else found:
             kind, term, payload, _length, _overtakers = by_index[index]
-            if kind == _KEYWORD:
-                count = seen.get(term, 0)
-                seen[term] = count + 1
+            if not kind:  # _KEYWORD, the most of them
+                count = seen.get(index, 0)
+                seen[index] = count + 1
                 if count > 2:
                     continue
-                share = 1.0 if count == 0 else REPEAT_BONUS
-                if listed and any(a <= start < b for a, b in listed):
-                    share *= LISTED_SHARE
+                share = 1.0 if count == 0 else repeat
+                if listed:
+                    at = start - base
+                    for a, b in listed:
+                        if a <= at < b:
+                            share *= LISTED_SHARE
+                            break
                 for i, w in payload:
                     value = w * share
                     evidence[i] = get(i, 0.0) + value
                     own = contributions_of(i)
                     if own is None:
-                        contributions[i] = [(term, value)]
+                        contributions[i] = {term: value}
                     else:
-                        own.append((term, value))
+                        own[term] = own.get(term, 0.0) + value
             elif kind == _SYSTEM:  # 由教育部门牵头, 公安机关
-                role = role_of(clean, end)
+                role = role_of(clean, end - base)
                 share = ROLE_LEAD_WEIGHT / SYSTEM_WEIGHT if role == "lead" else 1.0
                 for i, w in payload:
                     if role == "co":
@@ -643,7 +763,7 @@ class Suggester:
                         named[i] = term
             elif kind == _UNIT:
                 i = payload[0]
-                role = role_of(clean, end)
+                role = role_of(clean, end - base)
                 if role == "co":
                     co_role.add(i)
                     evidence[i] = get(i, 0.0) + 1.0
@@ -652,7 +772,7 @@ class Suggester:
                 if i not in named:
                     named[i] = term
             elif payload[0] not in places:  # _PLACE
-                places[payload[0]] = (term, start, end)
+                places[payload[0]] = (term, start - base, end - base)
         if self._overrides is not None:
             for _start, _end, _kind, term, payload in self._overrides.scan(clean):
                 for i, w in payload:
@@ -677,14 +797,11 @@ class Suggester:
                 if role == "lead" or opens_the_sentence:
                     place_leads.add(i)
 
+        title_notes = _NO_NOTES
         if theme or section:
-            for i, w, note in self._titles(theme, section):
+            title_evidence, title_notes = self._titles(theme, section)
+            for i, w, _note in title_evidence:
                 evidence[i] = get(i, 0.0) + w
-                reasons = context_units.get(i)
-                if reasons is None:
-                    context_units[i] = [note]
-                else:
-                    reasons.append(note)
 
         government = self._government
         if places:
@@ -699,7 +816,7 @@ class Suggester:
 
         # by weight, heaviest first; equal weights keep their order (a reversed sort is stable)
         ranked = sorted(evidence.items(), key=_second, reverse=True)
-        evidence_of = (named, taught, contributions, context_units, places)
+        evidence_of = (named, taught, contributions, context_units, title_notes, places)
         leads: list[Suggestion] = []
         lead_ids: set[int] = set()
         top = next((w for i, w in ranked if i not in co_role), 0.0) if co_role else ranked[0][1] if ranked else 0.0
@@ -729,7 +846,7 @@ class Suggester:
             if i in lead_ids or i in places:
                 continue
             if w >= floor or i in co_role or i in named:
-                candidates.append((round(1.0 - _exp(-w / 3.0), 3), i, w))  # _score(w)
+                candidates.append((_score(w), i, w))
         if not candidates:
             return Responsibility(tuple(leads), ())
         if len(candidates) > 1:
@@ -737,7 +854,7 @@ class Suggester:
             del candidates[MAX_CO_UNITS:]
         co_units = tuple(
             [
-                Suggestion(self._labels[i], PLACE_CO_SCORE, (f"地名: {places[i][0]}",))
+                _make_suggestion(self._labels[i], PLACE_CO_SCORE, (f"地名: {places[i][0]}",))
                 if w < 0.0
                 else self._suggestion(i, w, *evidence_of)
                 for _score_, i, w in candidates
@@ -745,28 +862,31 @@ class Suggester:
         )
         return Responsibility(tuple(leads), co_units)
 
-    def _suggestion(self, i, weight, named, taught, contributions, context_units, places) -> Suggestion:
-        reasons: list[str] = []
-        if i in named:
-            reasons.append(f"{'地名' if i in places and named[i] == places[i][0] else '文中点名'}: {named[i]}")
-        if i in taught:
+    def _suggestion(self, i, weight, named, taught, contributions, context_units, title_notes, places) -> Suggestion:
+        name = named.get(i) if named else None
+        if name is not None:
+            place = places.get(i) if places else None
+            reasons = [("地名: " if place is not None and name == place[0] else "文中点名: ") + name]
+        else:
+            reasons = []
+        if taught and i in taught:
             reasons.append(f"已确认: {taught[i]}")
         own = contributions.get(i)
         if own is not None:  # the strongest terms, equal ones in the order first seen
             if len(own) == 1:
-                reasons.append("关键词: " + own[0][0])
-            else:
-                terms: dict[str, float] = {}
-                for term, value in own:
-                    terms[term] = terms.get(term, 0.0) + value
-                best = sorted(terms.items(), key=_second, reverse=True)[:MAX_REASON_TERMS]
-                reasons.append("关键词: " + "、".join([t for t, _ in best]))
-        context = context_units.get(i)
+                reasons.append("关键词: " + next(iter(own)))
+            else:  # a reversed sort is stable
+                best = sorted(own, key=own.__getitem__, reverse=True)[:MAX_REASON_TERMS]
+                reasons.append("关键词: " + "、".join(best))
+        context = context_units.get(i)  # 多地布局, then the theme's and the section's notes
+        if context is not None:
+            reasons += context
+        context = title_notes.get(i)
         if context is not None:
             reasons += context
         if not reasons:  # cannot happen: every unit with evidence got it from one of the above
             reasons.append("职能匹配")
-        return Suggestion(self._labels[i], round(1.0 - _exp(-weight / 3.0), 3), tuple(reasons))  # _score
+        return _make_suggestion(self._labels[i], _score(weight), tuple(reasons))
 
 
 # --- the module-level entry point ------------------------------------------------------------

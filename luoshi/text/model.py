@@ -155,3 +155,50 @@ class Document:
             "dropped": list(self.dropped),
             "warnings": list(self.warnings),
         }
+
+
+# --- the engine's own constructors -------------------------------------------------------------
+# A frozen dataclass's __init__ sets each field through object.__setattr__; a decomposition makes
+# hundreds of tasks and suggestions, so the engine fills the instance dictionary directly. The
+# objects are the same (equality, hashing, repr, pickling): only the engine calls these.
+
+_new = object.__new__
+
+
+def _make_suggestion(unit: str, score: float, reasons: tuple[str, ...]) -> Suggestion:
+    """``Suggestion(unit, score, reasons)``, in half the time."""
+    made = _new(Suggestion)
+    fields = made.__dict__
+    fields["unit"] = unit
+    fields["score"] = score
+    fields["reasons"] = reasons
+    return made
+
+
+def _make_task(
+    code: str,
+    text: str,
+    span: Span,
+    places: tuple[str, ...],
+    place_mentions: tuple[str, ...],
+    programmes: tuple[str, ...],
+    targets: tuple[Target, ...],
+    ongoing: bool,
+    leads: tuple[Suggestion, ...],
+    co_units: tuple[Suggestion, ...],
+) -> Task:
+    """``Task(...)`` with every field given, in order, in half the time."""
+    made = _new(Task)
+    made.__dict__.update(
+        code=code,
+        text=text,
+        span=span,
+        places=places,
+        place_mentions=place_mentions,
+        programmes=programmes,
+        targets=targets,
+        ongoing=ongoing,
+        leads=leads,
+        co_units=co_units,
+    )
+    return made

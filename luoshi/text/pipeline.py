@@ -7,11 +7,12 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from .assign import _suggester_for
-from .model import Document, InputError, Span, Task
+from .batch import Joined
+from .model import Document, InputError, Span, Task, _make_task
 from .normalize import normalize
-from .places import find_places, find_programmes
+from .places import find_places_many, find_programmes
 from .structure import build_parts, outline
-from .targets import find_targets, is_ongoing, main_targets
+from .targets import find_targets, main_targets, ongoing_many
 from .units import Catalog, load_units
 
 YEAR_IN_SUBTITLE = re.compile(r"(20\d\d)\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*在")
@@ -40,26 +41,34 @@ def decompose(
     year = year or _infer_year(norm.text, tree)
     suggester = _suggester_for(catalog, overrides) if catalog is not None else None
 
-    def make_task(code: str, sentence: str, span: Span, theme: str | None, section: str | None) -> Task:
-        places, mentions = find_places(sentence, catalog)
-        leads = co_units = ()
+    def make_tasks(calls: list[tuple[str, str, Span, str | None, str | None]]) -> list[Task]:
+        """The document's tasks, each vocabulary searched once in all their sentences."""
+        sentences = Joined([sentence for _, sentence, _, _, _ in calls])
         if suggester is not None:
-            result = suggester.suggest(sentence, theme=theme, section=section)
-            leads, co_units = result.leads, result.co_units
-        return Task(
-            code=code,
-            text=sentence,
-            span=span,
-            places=places,
-            place_mentions=mentions,
-            programmes=find_programmes(sentence),
-            targets=find_targets(sentence, span[0]),
-            ongoing=is_ongoing(sentence),
-            leads=leads,
-            co_units=co_units,
-        )
+            suggested = suggester.suggest_many([(sentence, theme, section) for _, sentence, _, theme, section in calls])
+        else:
+            suggested = [None] * len(calls)
+        places = find_places_many(sentences, catalog)
+        ongoing = ongoing_many(sentences)
+        return [
+            _make_task(
+                code,
+                sentence,
+                span,
+                found_places[0],
+                found_places[1],
+                find_programmes(sentence),
+                find_targets(sentence, span[0]),
+                is_ongoing,
+                result.leads if result is not None else (),
+                result.co_units if result is not None else (),
+            )
+            for (code, sentence, span, _, _), result, found_places, is_ongoing in zip(
+                calls, suggested, places, ongoing, strict=True
+            )
+        ]
 
-    parts = build_parts(tree, year, make_task)
+    parts = build_parts(tree, year, make_tasks=make_tasks)
     doc_targets = [
         target
         for para in tree.main_target_paragraphs

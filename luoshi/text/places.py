@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from .batch import Joined
 from .units import Catalog, Unit
 from .wordlists import longest_first, read_sections
 
@@ -284,6 +285,22 @@ def find_places(text: str, catalog: Catalog | None = None) -> tuple[tuple[str, .
         return _catalog_places(text, catalog)
     names = _suffix_places(text)
     return names, names
+
+
+def find_places_many(
+    sentences: Joined, catalog: Catalog | None = None
+) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """``find_places`` for each of a document's sentences: one search of all of them for any name
+    (or suffix) first, then the full reading of only the sentences that hold one."""
+    if catalog is not None:
+        index = _catalog_index(catalog)
+        flags = sentences.holding(index.any_re) if index.names else [False] * len(sentences.texts)
+    else:
+        flags = sentences.holding(_compiled("suffixes"))
+    if flags is None:
+        return [find_places(text, catalog) for text in sentences.texts]
+    none = ((), ())
+    return [find_places(text, catalog) if flag else none for text, flag in zip(sentences.texts, flags, strict=True)]
 
 
 _QUALIFIED_PROGRAMME = re.compile(r"[\u4e00-\u9fff]{1,4}?(?:计划|工程|行动)")

@@ -11,7 +11,7 @@ The layouts this understands (each seen in real reports):
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from .model import Part, Section, Span, Task, Theme
@@ -48,6 +48,7 @@ STANDALONE_PART = re.compile(
 ENUMERATION = re.compile(r"^(首先|其次|再次|最后|第[一二三四五六七八九十]+[,、])")
 
 MakeTask = Callable[[str, str, Span, str | None, str | None], Task]
+MakeTasks = Callable[[list[tuple[str, str, Span, str | None, str | None]]], Sequence[Task]]
 
 
 def cn_number(numeral: str | None) -> int | None:
@@ -244,8 +245,13 @@ def _theme_like(sentence: str) -> bool:
     return 2 <= len(body) <= THEME_MAX and not body.endswith(("!", "?", ":"))
 
 
-def build_parts(out: Outline, year: int | None, make_task: MakeTask) -> tuple[Part, ...]:
-    """Second pass: part kinds, numbers for an unnumbered leading part, codes, and Task objects."""
+def build_parts(
+    out: Outline, year: int | None, make_task: MakeTask | None = None, *, make_tasks: MakeTasks | None = None
+) -> tuple[Part, ...]:
+    """Second pass: part kinds, numbers for an unnumbered leading part, codes, and Task objects.
+
+    Tasks come from ``make_task`` (one call a task, in document order) or from ``make_tasks``
+    (one call with the arguments of every task, in document order, giving the tasks in order)."""
     kinds = [part_kind(p.title, year) for p in out.parts]
     numbers = [cn_number(p.number) for p in out.parts]
     # a report that starts mid-part (a later newspaper page) continues the part before the next one
@@ -255,7 +261,8 @@ def build_parts(out: Outline, year: int | None, make_task: MakeTask) -> tuple[Pa
             numbers[0] = following - 1
             out.parts[0].number = NUMERALS[following - 2] if following - 2 < len(NUMERALS) else None
     seen_review = False
-    parts = []
+    parts = []  # (number, title, kind, sections, span), the tasks made at the end
+    calls: list[tuple[str, str, Span, str | None, str | None]] = []  # make_task's arguments
     for index, (part, kind) in enumerate(zip(out.parts, kinds, strict=True)):
         if kind is None:
             later = [k for k in kinds[index + 1 :] if k]
@@ -276,18 +283,39 @@ def build_parts(out: Outline, year: int | None, make_task: MakeTask) -> tuple[Pa
                 continue
             if kind != "review":
                 for t_index, (theme_title, theme_span, sentences) in enumerate(section.themes, 1):
-                    tasks = tuple(
-                        make_task(f"{part_no}.{s_no}.{t_index}.{k_index}", text, span, theme_title, section.title)
+                    first = len(calls)
+                    calls.extend(
+                        (f"{part_no}.{s_no}.{t_index}.{k_index}", text, span, theme_title, section.title)
                         for k_index, (text, span) in enumerate(_merge_fragments(sentences), 1)
                     )
-                    themes.append(Theme(theme_title, theme_span, tasks))
+                    themes.append((theme_title, theme_span, first, len(calls)))
             elif s_index == 0 and not section.number and not section.title:
                 continue
-            sections.append(
-                Section(section.number, section.title, tuple(section.guidance), tuple(themes), section.span)
-            )
-        parts.append(Part(part.number, part.title, kind, tuple(sections), part.span))
-    return tuple(parts)
+            sections.append((section.number, section.title, tuple(section.guidance), themes, section.span))
+        parts.append((part.number, part.title, kind, sections, part.span))
+    if make_tasks is not None:
+        tasks = make_tasks(calls)
+    else:
+        tasks = [make_task(*call) for call in calls] if make_task is not None else []
+    return tuple(
+        Part(
+            number,
+            title,
+            kind,
+            tuple(
+                Section(
+                    s_number,
+                    s_title,
+                    guidance,
+                    tuple(Theme(t_title, t_span, tuple(tasks[lo:hi])) for t_title, t_span, lo, hi in themes),
+                    s_span,
+                )
+                for s_number, s_title, guidance, themes, s_span in sections
+            ),
+            span,
+        )
+        for number, title, kind, sections, span in parts
+    )
 
 
 def _themes_to_guidance(section: _Section) -> None:

@@ -39,6 +39,7 @@ from bisect import bisect_left
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
+from .batch import Joined
 from .model import Target
 from .wordlists import longest_first, read_sections
 
@@ -138,6 +139,10 @@ class _Words:
                 if piece in self._sets[n]:
                     return piece
         return None
+
+    def pattern(self) -> re.Pattern:
+        """The compiled alternation ``inside`` and ``starts`` search with."""
+        return self._re or self._compiled()
 
     def inside(self, s: str) -> bool:
         return (self._re or self._compiled()).search(s) is not None
@@ -690,6 +695,14 @@ def find_targets(sentence: str, offset: int = 0) -> tuple[Target, ...]:
     if len(out) > 1:
         out.sort(key=lambda t: t.span or (0, 0))
     return tuple(out)
+
+
+def ongoing_many(sentences: Joined) -> list[bool]:
+    """``is_ongoing`` for each of a document's sentences, from one search of all of them."""
+    flags = sentences.holding(_lex()["ongoing_w"].pattern())
+    if flags is None:
+        return [is_ongoing(text) for text in sentences.texts]
+    return [is_ongoing(text) if flag else False for text, flag in zip(sentences.texts, flags, strict=True)]
 
 
 def is_ongoing(sentence: str) -> bool:
