@@ -7,6 +7,24 @@ DEBUG                      "1"/"true" to enable (default off)
 ALLOWED_HOSTS              comma separated (default 127.0.0.1,localhost)
 CSRF_TRUSTED_ORIGINS       comma separated origins behind a proxy (default none)
 LUOSHI_MAX_UPLOAD_BYTES    largest accepted report or spreadsheet upload (default 20 MB)
+LUOSHI_MAX_EVIDENCE_BYTES  largest accepted evidence file of a progress report (default 10 MB)
+LUOSHI_MEDIA_DIR           where evidence files are stored (default <data dir>/media)
+LUOSHI_SITE_URL            base address used in links of e-mails and webhooks (default http://127.0.0.1:8000)
+LUOSHI_REMIND_DAYS         days before a report or deadline that a reminder goes out (default 3)
+LUOSHI_ACKNOWLEDGE_DAYS    days after publishing within which a unit should acknowledge (default 3)
+LUOSHI_WEBHOOK_TIMEOUT     seconds before a webhook call is abandoned and retried later (default 5)
+LUOSHI_DELIVERY_ATTEMPTS   attempts before a delivery is marked failed (default 5)
+LUOSHI_RETRY_BASE_SECONDS  first retry delay; doubled on each further attempt (default 300)
+LUOSHI_REMINDER_INTERVAL   seconds between runs of `send_reminders --loop` (default 86400)
+EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, EMAIL_USE_SSL, EMAIL_TIMEOUT,
+DEFAULT_FROM_EMAIL         SMTP for notifications (defaults: localhost:25, no auth, 10 s, luoshi@localhost)
+LUOSHI_TLS                 "1" when users reach the site over HTTPS: secure cookies, HSTS, redirect to https (default off)
+LUOSHI_HSTS_SECONDS        HSTS max-age when LUOSHI_TLS is on (default 31536000, one year)
+LUOSHI_BEHIND_PROXY        "1" when a reverse proxy terminates TLS and sets X-Forwarded-Proto (default off)
+LUOSHI_SESSION_HOURS       a login lasts this many hours, and ends when the browser closes (default 8)
+LUOSHI_LOGIN_FAILURES      failed logins per username and address before a lock-out (default 5)
+LUOSHI_LOGIN_WINDOW_MINUTES  window of counted failures and length of the lock-out (default 15)
+LUOSHI_PASSWORD_MIN_LENGTH shortest accepted password (default 10)
 """
 
 from __future__ import annotations
@@ -60,6 +78,27 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = LUOSHI_MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10000
 
+LUOSHI_MAX_EVIDENCE_BYTES = int(os.environ.get("LUOSHI_MAX_EVIDENCE_BYTES") or 10 * 1024 * 1024)
+MEDIA_ROOT = Path(os.environ.get("LUOSHI_MEDIA_DIR") or DATA_DIR / "media")
+MEDIA_URL = "/media/"  # never served directly: evidence is downloaded through an access-checked view
+LUOSHI_SITE_URL = (os.environ.get("LUOSHI_SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
+LUOSHI_REMIND_DAYS = int(os.environ.get("LUOSHI_REMIND_DAYS") or 3)
+LUOSHI_ACKNOWLEDGE_DAYS = int(os.environ.get("LUOSHI_ACKNOWLEDGE_DAYS") or 3)
+LUOSHI_WEBHOOK_TIMEOUT = float(os.environ.get("LUOSHI_WEBHOOK_TIMEOUT") or 5)
+LUOSHI_DELIVERY_ATTEMPTS = int(os.environ.get("LUOSHI_DELIVERY_ATTEMPTS") or 5)
+LUOSHI_RETRY_BASE_SECONDS = int(os.environ.get("LUOSHI_RETRY_BASE_SECONDS") or 300)
+LUOSHI_REMINDER_INTERVAL = int(os.environ.get("LUOSHI_REMINDER_INTERVAL") or 86400)
+
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = os.environ.get("EMAIL_HOST") or "localhost"
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT") or 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER") or ""
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS = _flag("EMAIL_USE_TLS")
+EMAIL_USE_SSL = _flag("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT") or 10)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or "luoshi@localhost"
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -72,6 +111,10 @@ INSTALLED_APPS = [
     "luoshi.accounts",
     "luoshi.reports",
     "luoshi.tasks",
+    "luoshi.tracking",
+    "luoshi.dashboards",
+    "luoshi.public",
+    "luoshi.ops",
 ]
 
 MIDDLEWARE = [
@@ -85,6 +128,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "luoshi.ops.middleware.LoginThrottleMiddleware",
+    "luoshi.ops.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "luoshi.urls"
@@ -100,6 +145,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "luoshi.tracking.context_processors.inbox",
             ],
         },
     }
@@ -115,9 +161,19 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+LUOSHI_PASSWORD_MIN_LENGTH = int(os.environ.get("LUOSHI_PASSWORD_MIN_LENGTH") or 10)
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": LUOSHI_PASSWORD_MIN_LENGTH},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Login throttling (luoshi.ops): failures are counted in the database so every gunicorn worker sees them.
+LUOSHI_LOGIN_FAILURES = int(os.environ.get("LUOSHI_LOGIN_FAILURES") or 5)
+LUOSHI_LOGIN_WINDOW_MINUTES = int(os.environ.get("LUOSHI_LOGIN_WINDOW_MINUTES") or 15)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -140,8 +196,20 @@ STORAGES = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = _flag("SECURE_COOKIES")
+SESSION_COOKIE_AGE = int(float(os.environ.get("LUOSHI_SESSION_HOURS") or 8) * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+LUOSHI_TLS = _flag("LUOSHI_TLS")
+SESSION_COOKIE_SECURE = LUOSHI_TLS or _flag("SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+if LUOSHI_TLS:
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer's probe may speak plain HTTP
+    SECURE_HSTS_SECONDS = int(os.environ.get("LUOSHI_HSTS_SECONDS") or 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("LUOSHI_HSTS_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = _flag("LUOSHI_HSTS_PRELOAD", True)
+if _flag("LUOSHI_BEHIND_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 

@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from luoshi.accounts import views as accounts
 from luoshi.api.api import api
 from luoshi.reports import views as reports
 from luoshi.tasks import views as tasks
+from luoshi.tracking import views as tracking
 
 admin.site.site_header = "luoshi 落实 · 管理"
 admin.site.site_title = "luoshi 管理"
@@ -35,6 +36,23 @@ urlpatterns = [
     path("tasks/<int:pk>/milestones/", tasks.milestone_add, name="milestone_add"),
     path("milestones/<int:pk>/toggle/", tasks.milestone_toggle, name="milestone_toggle"),
     path("milestones/<int:pk>/delete/", tasks.milestone_delete, name="milestone_delete"),
+    path("tasks/<int:pk>/progress/", tracking.report_submit, name="progress_submit"),
+    path("tasks/<int:pk>/contributions/", tracking.contribution_submit, name="contribution_submit"),
+    path("tasks/<int:pk>/extensions/", tracking.extension_request, name="extension_request"),
+    path("tasks/<int:pk>/closing/", tracking.closing_request, name="closing_request"),
+    path("tasks/<int:pk>/instructions/", tracking.instruction_add, name="instruction_add"),
+    path("progress/<int:pk>/review/", tracking.report_review, name="progress_review"),
+    path("evidence/<int:pk>/", tracking.evidence_download, name="evidence_download"),
+    path("extensions/<int:pk>/decide/", tracking.extension_decide, name="extension_decide"),
+    path("closings/<int:pk>/decide/", tracking.closing_decide, name="closing_decide"),
+    path("reports/<int:pk>/circular/", tracking.circular, name="circular"),
+    path("reports/<int:pk>/escalations.csv", tracking.escalation_export, name="escalation_export"),
+    path("inbox/", tracking.inbox, name="inbox"),
+    path("inbox/read/", tracking.inbox_read, name="inbox_read_all"),
+    path("inbox/<int:pk>/read/", tracking.inbox_read, name="inbox_read"),
+    path("deliveries/", tracking.delivery_log, name="deliveries"),
+    path("", include("luoshi.dashboards.urls")),
+    path("", include("luoshi.public.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -92,16 +92,130 @@ def setup_demo(out=None) -> dict:
             actions.bulk_update(
                 report, education.values_list("pk", flat=True), supervisor, {"leader": users["lingdao"]}
             )
-            actions.publish(report, supervisor)
+            out.write("正在模拟本年度的签收、报送、审核与督办 (首次启动约需十几秒)…\n")
+            out.flush()
+            simulate_demo_year(report, users, _demo_today())
     published = Task.objects.filter(report=report, published_at__isnull=False).count()
     out.write(
         f"演示数据: {government.name} · {report.title} · {published} 项任务已交办"
         f"{'' if created else ' (沿用已有数据)'}\n"
     )
+    lights = _light_counts(report)
+    if lights:
+        out.write(f"红黄绿灯 (今日): 绿 {lights['green']} · 黄 {lights['yellow']} · 红 {lights['red']}\n")
     out.write(f"演示账号 (密码均为 {DEMO_PASSWORD}):\n")
     for username, role, unit_label, family, given in DEMO_USERS:
         out.write(f"  {username:<10} {dict(User.ROLE_CHOICES)[role]} {unit_label or ''} {family}{given}\n")
     return {"government": government, "report": report, "users": users, "created": created}
+
+
+def _light_counts(report) -> dict:
+    from luoshi.tracking import health
+
+    counts = {"green": 0, "yellow": 0, "red": 0}
+    tasks = report.tasks.filter(kind="task", published_at__isnull=False).prefetch_related("milestones")
+    for task in tasks.select_related("report"):
+        h = health.compute(task)
+        if h is not None:
+            counts[h.light] += 1
+    return counts if any(counts.values()) else {}
+
+
+def _demo_today() -> datetime.date:
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+def _at(day: datetime.date, hour: int = 10):
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def simulate_demo_year(report, users: dict, today: datetime.date) -> dict:
+    """Publish the demo ledger on 10 January of this year and play the months up to ``today``: units
+    acknowledge (a few late), report on time, late or not at all, some reports are returned and
+    answered, the office reviews, and the daily escalation runs, so lights, inboxes, reminders and
+    supervision orders have something to show. Called once, when the demo ledger is created."""
+    from luoshi.tasks import actions
+    from luoshi.tracking import actions as tracking
+    from luoshi.tracking import health
+
+    supervisor, leader = users["ducha"], users["lingdao"]
+    start = datetime.date(today.year, 1, 10)
+    if today <= start:
+        actions.publish(report, supervisor)
+        return {"days": 0}
+    actions.publish(report, supervisor, at=_at(start, 9))
+    by_unit = {u.unit_id: u for u in users.values() if u.unit_id}
+    tasks = list(report.tasks.filter(kind="task", published_at__isnull=False).order_by("position"))
+    events: dict[datetime.date, list] = {}
+
+    def plan(day, event):
+        if start <= day < today:
+            events.setdefault(day, []).append(event)
+
+    for i, task in enumerate(tasks):
+        plan(start + datetime.timedelta(days=8 if i % 11 == 5 else 2), ("ack", task))
+        stops = 6 if i % 7 == 0 else 13  # every seventh task stops reporting after June
+        for month in range(1, 13):
+            due = datetime.date(today.year, month, task.due_day)
+            if month >= stops or due < start:
+                continue
+            late = i % 5 == 1 and month % 3 == 0
+            day = due + datetime.timedelta(days=3) if late else due - datetime.timedelta(days=4)
+            plan(day, ("report", task, month, i))
+            plan(day + datetime.timedelta(days=1), ("review", task, month, i))
+    if tasks:
+        plan(start + datetime.timedelta(days=40), ("instruct", tasks[0]))
+    runs = {d for d in (today - datetime.timedelta(days=n) for n in range(400)) if d >= start and d.day in (22, 26)}
+    day = start
+    while day <= today:
+        for event in events.get(day, []):
+            task = event[1]
+            task.refresh_from_db()
+            author = by_unit.get(task.lead_unit_id, supervisor)
+            if event[0] == "ack" and task.status == "assigned":
+                tracking.acknowledge(task.pk, author, at=_at(day))
+            elif event[0] == "report" and task.status in ("acknowledged", "in_progress", "ongoing"):
+                _, month, i = event[1:]
+                expected = health.compute(task, day).expected or 0
+                percent = max(0, min(100, expected - (22 if i % 6 == 3 else 0) + i % 4))
+                tracking.submit_report(
+                    task.pk,
+                    author,
+                    period=f"{today.year}-{month:02d}",
+                    percent=percent,
+                    narrative=f"{month}月按计划推进, 累计完成 {percent}%。",
+                    idempotency_key=f"demo-{task.pk}-{month}",
+                    at=_at(day),
+                )
+            elif event[0] == "review":
+                _, month, i = event[1:]
+                pending = task.progress_reports.filter(period=f"{today.year}-{month:02d}", review__isnull=True).last()
+                if pending is None:
+                    continue
+                if i % 4 == 2 and month == 3 and pending.answers_id is None:
+                    tracking.review_report(
+                        pending.pk, supervisor, decision="returned", reason="请补充资金到位和开工情况", at=_at(day)
+                    )
+                    tracking.submit_report(
+                        task.pk,
+                        author,
+                        period=pending.period,
+                        percent=pending.percent,
+                        narrative=pending.narrative + " 已补充资金到位 80%、开工 3 个项目。",
+                        at=_at(day, 16),
+                    )
+                else:
+                    tracking.review_report(pending.pk, supervisor, decision="accepted", at=_at(day))
+            elif event[0] == "instruct":
+                tracking.instruct(task.pk, leader, text="请加快推进, 确保年底前全面完成。", at=_at(day))
+        if day in runs or day == today:
+            tracking.run_escalation(day, send=False)
+        day += datetime.timedelta(days=1)
+    return {"days": (today - start).days}
 
 
 def demo(argv: list[str]) -> int:

@@ -10,7 +10,7 @@ import datetime
 
 from django.http import Http404
 from django.utils import timezone
-from ninja import NinjaAPI, Query, Schema
+from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 from pydantic import ConfigDict, Field
@@ -18,6 +18,9 @@ from pydantic import ConfigDict, Field
 from luoshi.accounts.models import ApiToken, Unit, User
 from luoshi.tasks import access, actions
 from luoshi.tasks.models import Task
+from luoshi.tracking import actions as tracking_actions
+from luoshi.tracking import health
+from luoshi.tracking.models import ProgressReport
 
 
 class BearerToken(HttpBearer):
@@ -44,7 +47,7 @@ def authentication_error(request, exc):
 
 @api.exception_handler(Http404)
 def not_found(request, exc):
-    return api.create_response(request, {"detail": "没有这个任务"}, status=404)
+    return api.create_response(request, {"detail": str(exc) or "没有这个任务"}, status=404)
 
 
 class UnitOut(Schema):
@@ -213,3 +216,226 @@ def patch_task(request, task_id: int, payload: TaskPatch):
 def me(request):
     user = request.auth
     return {"username": user.username, "role": user.role, "unit": user.unit.short_name if user.unit else None}
+
+
+# ---------------------------------------------------------------------------------------------- 落实 tracking
+
+
+class ReportIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    period: str = Field(..., min_length=4, max_length=10, description="如 2026-03 (月) 或 2026-Q1 (季)")
+    percent: int = Field(..., ge=0, le=100)
+    narrative: str = Field(..., min_length=1)
+    milestone_note: str = ""
+    links: list[str] = []
+    idempotency_key: str = Field("", max_length=100, description="或用请求头 Idempotency-Key")
+
+
+class ReviewOut(Schema):
+    decision: str
+    reason: str
+    at: datetime.datetime
+
+
+class ReportOut(Schema):
+    id: int
+    task_id: int
+    period: str
+    percent: int
+    narrative: str
+    milestone_note: str
+    unit: str
+    author: str
+    submitted_at: datetime.datetime
+    answers_id: int | None
+    review: ReviewOut | None
+    evidence: list[str]
+
+
+class ReviewIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    decision: str = Field(..., pattern="^(accepted|returned)$")
+    reason: str = ""
+
+
+class ExtensionIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    new_deadline: datetime.date
+    reason: str = Field(..., min_length=1)
+
+
+class DecisionIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    approve: bool
+    reason: str = ""
+
+
+class ClosingIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    verdict: str = Field(..., pattern="^(met|partly_met|not_met)$")
+    reason: str = Field(..., min_length=1)
+
+
+class RequestOut(Schema):
+    id: int
+    task_id: int
+    status: str
+    reason: str
+
+
+class HealthOut(Schema):
+    light: str | None
+    label: str | None
+    reason: str
+    expected: int | None
+    reported: int | None
+
+
+def _report(r) -> dict:
+    review = getattr(r, "review", None)
+    return {
+        "id": r.pk,
+        "task_id": r.task_id,
+        "period": r.period,
+        "percent": r.percent,
+        "narrative": r.narrative,
+        "milestone_note": r.milestone_note,
+        "unit": r.unit.label,
+        "author": r.author.username,
+        "submitted_at": r.submitted_at,
+        "answers_id": r.answers_id,
+        "review": None if review is None else {"decision": review.decision, "reason": review.reason, "at": review.at},
+        "evidence": [e.url or e.name for e in r.evidence.all()],
+    }
+
+
+def _refuse(exc: actions.ActionError):
+    return HttpError(400, str(exc))
+
+
+@api.post("/tasks/{task_id}/acknowledge", response=TaskOut, summary="签收 by the lead unit")
+def acknowledge_task(request, task_id: int):
+    task = access.task_for_reading(request.auth, task_id)
+    if not access.can_acknowledge(request.auth, task):
+        raise HttpError(403, "只有牵头单位可以签收已交办的任务")
+    tracking_actions.acknowledge(task.pk, request.auth)
+    return _task(access.task_for_reading(request.auth, task_id))
+
+
+@api.get("/tasks/{task_id}/health", response=HealthOut, summary="The task's light today, with its reason")
+def task_health(request, task_id: int):
+    task = access.task_for_reading(request.auth, task_id)
+    h = health.compute(task)
+    if h is None:
+        return {"light": None, "label": None, "reason": "未交办", "expected": None, "reported": None}
+    return {"light": h.light, "label": h.label, "reason": h.reason, "expected": h.expected, "reported": h.reported}
+
+
+@api.get("/tasks/{task_id}/reports", response=list[ReportOut], summary="The task's progress reports")
+def list_reports(request, task_id: int):
+    task = access.task_for_reading(request.auth, task_id)
+    rows = ProgressReport.objects.filter(task=task).select_related("review", "unit", "author")
+    return [_report(r) for r in rows.prefetch_related("evidence")]
+
+
+@api.post(
+    "/tasks/{task_id}/reports",
+    response={200: ReportOut, 201: ReportOut},
+    summary="Submit a progress report; a retry with the same idempotency key returns the first report",
+)
+def submit_report(request, task_id: int, payload: ReportIn):
+    task = access.task_for_reading(request.auth, task_id)
+    if not access.can_submit_report(request.auth, task):
+        raise HttpError(403, "只有已签收任务的牵头单位可以报送进展")
+    key = request.headers.get("Idempotency-Key") or payload.idempotency_key
+    try:
+        report, created = tracking_actions.submit_report(
+            task.pk,
+            request.auth,
+            period=payload.period,
+            percent=payload.percent,
+            narrative=payload.narrative,
+            milestone_note=payload.milestone_note,
+            links=payload.links,
+            idempotency_key=key,
+        )
+    except actions.ActionError as exc:
+        raise _refuse(exc) from exc
+    return Status(201 if created else 200, _report(ProgressReport.objects.get(pk=report.pk)))
+
+
+@api.post("/reports/{report_id}/review", response=ReportOut, summary="Accept or return a report (office)")
+def review_report(request, report_id: int, payload: ReviewIn):
+    report = access.progress_report_for_reading(request.auth, report_id)
+    if not access.can_review_reports(request.auth, report.task):
+        raise HttpError(403, "只有督查室可以审核进展报告")
+    try:
+        tracking_actions.review_report(report.pk, request.auth, decision=payload.decision, reason=payload.reason)
+    except actions.ActionError as exc:
+        raise _refuse(exc) from exc
+    return _report(ProgressReport.objects.get(pk=report.pk))
+
+
+def _request(r) -> dict:
+    return {"id": r.pk, "task_id": r.task_id, "status": r.status, "reason": r.reason}
+
+
+@api.post("/tasks/{task_id}/extensions", response={201: RequestOut}, summary="延期申请 by the lead unit")
+def request_extension(request, task_id: int, payload: ExtensionIn):
+    task = access.task_for_reading(request.auth, task_id)
+    if not access.can_request_extension(request.auth, task):
+        raise HttpError(403, "只有牵头单位可以为推进中的任务申请延期")
+    try:
+        extension = tracking_actions.request_extension(
+            task.pk, request.auth, reason=payload.reason, new_deadline=payload.new_deadline
+        )
+    except actions.ActionError as exc:
+        raise _refuse(exc) from exc
+    return Status(201, _request(extension))
+
+
+@api.post("/extensions/{extension_id}/decision", response=RequestOut, summary="Approve or refuse an extension")
+def decide_extension(request, extension_id: int, payload: DecisionIn):
+    extension = access.extension_for_reading(request.auth, extension_id)
+    if not access.can_decide_extension(request.auth, extension):
+        raise HttpError(403, "无权处理该申请")
+    try:
+        extension = tracking_actions.decide_extension(
+            extension.pk, request.auth, approve=payload.approve, reason=payload.reason
+        )
+    except actions.ActionError as exc:
+        raise _refuse(exc) from exc
+    return _request(extension)
+
+
+@api.post("/tasks/{task_id}/closing", response={201: RequestOut}, summary="申请办结 by the lead unit")
+def request_closing(request, task_id: int, payload: ClosingIn):
+    task = access.task_for_reading(request.auth, task_id)
+    if not access.can_request_closing(request.auth, task):
+        raise HttpError(403, "只有牵头单位可以申请办结")
+    try:
+        closing = tracking_actions.request_closing(
+            task.pk, request.auth, verdict=payload.verdict, reason=payload.reason
+        )
+    except actions.ActionError as exc:
+        raise _refuse(exc) from exc
+    return Status(201, _request(closing))
+
+
+@api.post("/closings/{closing_id}/decision", response=RequestOut, summary="Approve or refuse a closing (office)")
+def decide_closing(request, closing_id: int, payload: DecisionIn):
+    closing = access.closing_for_reading(request.auth, closing_id)
+    if not access.can_decide_closing(request.auth, closing):
+        raise HttpError(403, "只有督查室可以处理办结申请")
+    try:
+        closing = tracking_actions.decide_closing(
+            closing.pk, request.auth, approve=payload.approve, reason=payload.reason
+        )
+    except actions.ActionError as exc:
+        raise _refuse(exc) from exc
+    return _request(closing)

@@ -97,3 +97,220 @@ def require_supervisor(user) -> None:
 
 def can_manage_units(user) -> bool:
     return is_supervisor(user)
+
+
+# ---------------------------------------------------------------------------------------------- 落实 tracking
+
+
+def _liaison_of(user, unit_id) -> bool:
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.role == User.LIAISON
+        and user.unit_id is not None
+        and user.unit_id == unit_id
+    )
+
+
+def is_lead_liaison(user, task: Task) -> bool:
+    return task.is_published and _liaison_of(user, task.lead_unit_id)
+
+
+def is_co_liaison(user, task: Task) -> bool:
+    return (
+        task.is_published
+        and getattr(user, "is_authenticated", False)
+        and user.role == User.LIAISON
+        and user.unit_id is not None
+        and task.co_units.filter(pk=user.unit_id).exists()
+    )
+
+
+def can_submit_report(user, task: Task) -> bool:
+    """The lead unit submits the consolidated progress report (after 签收)."""
+    return is_lead_liaison(user, task) and task.status in ("acknowledged", "in_progress", "ongoing", "closing")
+
+
+def can_contribute(user, task: Task) -> bool:
+    """A co-unit contributes its part of a period's progress."""
+    return is_co_liaison(user, task) and task.status != "closed"
+
+
+def can_review_reports(user, task: Task) -> bool:
+    return can_edit_task(user, task) and task.is_published
+
+
+def can_request_extension(user, task: Task) -> bool:
+    return is_lead_liaison(user, task) and not task.ongoing and task.status in ("acknowledged", "in_progress")
+
+
+def can_request_closing(user, task: Task) -> bool:
+    return is_lead_liaison(user, task) and task.status in ("acknowledged", "in_progress", "ongoing")
+
+
+def can_decide_extension(user, extension) -> bool:
+    """The office decides a pending request; a request waiting for the leader is the task's leader's."""
+    if extension.status == "pending":
+        return can_edit_task(user, extension.task)
+    if extension.status == "leader":
+        return getattr(user, "is_authenticated", False) and user.pk == extension.task.leader_id
+    return False
+
+
+def can_decide_closing(user, closing) -> bool:
+    return closing.status == "pending" and can_edit_task(user, closing.task)
+
+
+def can_instruct(user, task: Task) -> bool:
+    """批示: a leader of the task's government on a published task."""
+    return (
+        task.is_published
+        and getattr(user, "is_authenticated", False)
+        and user.role == User.LEADER
+        and user.government_id == task.report.government_id
+    )
+
+
+def can_see_deliveries(user) -> bool:
+    """The delivery log (e-mail and webhook attempts) is the office's."""
+    return is_supervisor(user)
+
+
+def progress_report_for_reading(user, pk):
+    """A progress report if the user may read its task, else 404."""
+    from luoshi.tracking.models import ProgressReport
+
+    try:
+        report = ProgressReport.objects.select_related("task").get(pk=int(pk))
+    except (ProgressReport.DoesNotExist, ValueError, TypeError):
+        raise Http404("没有这份进展报告") from None
+    task_for_reading(user, report.task_id)
+    return report
+
+
+def extension_for_reading(user, pk):
+    from luoshi.tracking.models import ExtensionRequest
+
+    try:
+        extension = ExtensionRequest.objects.select_related("task", "task__report").get(pk=int(pk))
+    except (ExtensionRequest.DoesNotExist, ValueError, TypeError):
+        raise Http404("没有这项申请") from None
+    task_for_reading(user, extension.task_id)
+    return extension
+
+
+def closing_for_reading(user, pk):
+    from luoshi.tracking.models import ClosingRequest
+
+    try:
+        closing = ClosingRequest.objects.select_related("task", "task__report").get(pk=int(pk))
+    except (ClosingRequest.DoesNotExist, ValueError, TypeError):
+        raise Http404("没有这项申请") from None
+    task_for_reading(user, closing.task_id)
+    return closing
+
+
+def evidence_for_reading(user, pk):
+    from luoshi.tracking.models import Evidence
+
+    try:
+        evidence = Evidence.objects.select_related("progress_report").get(pk=int(pk))
+    except (Evidence.DoesNotExist, ValueError, TypeError):
+        raise Http404("没有这份材料") from None
+    task_for_reading(user, evidence.progress_report.task_id)
+    return evidence
+
+
+def notifications_of(user):
+    from luoshi.tracking.models import Notification
+
+    if not getattr(user, "is_authenticated", False):
+        return Notification.objects.none()
+    return Notification.objects.filter(user=user)
+
+
+# ---------------------------------------------------------------------------------- dashboards, 通报, 政务公开
+
+
+def dashboard_kind(user) -> str | None:
+    """Which dashboard a user gets: the office's, a leader's portfolio or a unit's; None: no dashboard."""
+    if is_supervisor(user):
+        return "office"
+    if not getattr(user, "is_authenticated", False) or not user.government_id:
+        return None
+    if user.role == User.LEADER:
+        return "leader"
+    if user.role == User.LIAISON and user.unit_id:
+        return "unit"
+    if user.role == User.VIEWER:
+        return "office_readonly"
+    return None
+
+
+def dashboard_tasks(user) -> QuerySet[Task]:
+    """The published tasks a dashboard counts: a leader's portfolio, a unit's share, the whole ledger."""
+    tasks = visible_tasks(user).filter(kind="task", published_at__isnull=False)
+    if getattr(user, "role", None) == User.LEADER:
+        return tasks.filter(leader_id=user.pk)
+    return tasks
+
+
+def dashboard_report(user, pk=None) -> WorkReport | None:
+    """The ledger a dashboard shows: the given one if the user sees any task of it, else their newest."""
+    reports = WorkReport.objects.filter(government_id=getattr(user, "government_id", None))
+    if pk not in (None, ""):
+        try:
+            return reports.get(pk=int(pk))
+        except (WorkReport.DoesNotExist, ValueError, TypeError):
+            raise Http404("没有这份报告") from None
+    return reports.filter(tasks__published_at__isnull=False).distinct().order_by("-year", "-id").first()
+
+
+def can_manage_circulars(user, report: WorkReport) -> bool:
+    return is_supervisor(user) and report.government_id == user.government_id
+
+
+def circular_for_reading(user, pk):
+    """A circular is the office's document (leaders read it too); others get 404."""
+    from luoshi.dashboards.models import Circular
+
+    try:
+        circular = Circular.objects.select_related("report").get(pk=int(pk))
+    except (Circular.DoesNotExist, ValueError, TypeError):
+        raise Http404("没有这期通报") from None
+    allowed = getattr(user, "is_authenticated", False) and user.government_id == circular.report.government_id
+    if not allowed or user.role not in (User.SUPERVISOR, User.LEADER):
+        raise Http404("没有这期通报")
+    return circular
+
+
+def export_tasks(user, report: WorkReport, unit_id=None) -> QuerySet[Task]:
+    """Tasks of a ledger export: the office exports any unit's share or the whole; a liaison only
+    their own unit's; a leader their portfolio. Another unit asked by a liaison is a 404."""
+    tasks = visible_tasks(user).filter(report=report, kind="task")
+    if not is_supervisor(user):
+        tasks = tasks.filter(published_at__isnull=False)
+        if user.role == User.LEADER:
+            tasks = tasks.filter(leader_id=user.pk)
+    if unit_id not in (None, ""):
+        try:
+            unit_id = int(unit_id)
+        except (TypeError, ValueError):
+            raise Http404("没有这个单位") from None
+        if user.role == User.LIAISON and unit_id != user.unit_id:
+            raise Http404("没有这个单位")
+        ids = Task.objects.filter(Q(lead_unit_id=unit_id) | Q(co_units__id=unit_id)).values("id")
+        tasks = tasks.filter(id__in=ids)
+    return tasks
+
+
+def can_manage_disclosure(user, report: WorkReport) -> bool:
+    return is_supervisor(user) and report.government_id == user.government_id
+
+
+def public_tasks(day) -> QuerySet[Task]:
+    """What the public may read: published tasks the office marked public whose embargo date has come."""
+    return Task.objects.filter(
+        kind="task",
+        published_at__isnull=False,
+        disclosure__public=True,
+    ).filter(Q(disclosure__embargo_until__isnull=True) | Q(disclosure__embargo_until__lte=day))

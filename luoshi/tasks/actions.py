@@ -71,10 +71,12 @@ def display(field_name: str, value) -> str:
     return str(value)
 
 
-def _audit(actor, *, model: str, object_id, field_name: str, old: str = "", new: str = "", task=None, report=None):
+def _audit(
+    actor, *, model: str, object_id, field_name: str, old: str = "", new: str = "", task=None, report=None, at=None
+):
     AuditEntry.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
-        at=timezone.now(),
+        at=at or timezone.now(),
         model=model,
         object_id=str(object_id),
         task=task,
@@ -210,6 +212,11 @@ def bulk_update(report: WorkReport, task_ids, actor, changes: dict) -> int:
     return count
 
 
+# one-click acceptance takes the co-units the engine is reasonably sure of (a named place scores
+# 0.75, a single weak keyword about 0.3); the office adds the others by hand where they apply
+CO_UNIT_ACCEPT_MIN = 0.4
+
+
 @transaction.atomic
 def accept_suggestions(report: WorkReport, task_ids, actor) -> int:
     """Take the engine's first suggested lead and its co-units where the task has no lead unit yet."""
@@ -219,7 +226,11 @@ def accept_suggestions(report: WorkReport, task_ids, actor) -> int:
         leads = [units[s["unit"]] for s in task.suggestion.get("leads", []) if s.get("unit") in units]
         if not leads:
             continue
-        co = [units[s["unit"]] for s in task.suggestion.get("co_units", []) if s.get("unit") in units]
+        co = [
+            units[s["unit"]]
+            for s in task.suggestion.get("co_units", [])
+            if s.get("unit") in units and s.get("score", 0) >= CO_UNIT_ACCEPT_MIN
+        ]
         co = [u for u in co if u.pk != leads[0].pk]
         update_task(task.pk, actor, task.version, {"lead_unit": leads[0], "co_units": co}, learn=False)
         count += 1
@@ -413,13 +424,14 @@ def delete_milestone(milestone: Milestone, actor) -> None:
 
 
 @transaction.atomic
-def publish(report: WorkReport, actor, task_ids=None) -> dict:
+def publish(report: WorkReport, actor, task_ids=None, at=None) -> dict:
     """交办: make draft tasks (all, or the selected ones) visible to their units. Tasks without a lead
-    unit stay drafts and are counted, so the office sees what is still missing."""
+    unit stay drafts and are counted, so the office sees what is still missing. (``at``: when, for
+    simulated history; default now.)"""
     tasks = Task.objects.filter(report=report, kind="task", status="draft")
     if task_ids is not None:
         tasks = tasks.filter(pk__in=list(task_ids))
-    now = timezone.now()
+    now = at or timezone.now()
     published = missing = 0
     for task in tasks.select_for_update().order_by("position"):
         if task.lead_unit_id is None:
@@ -433,8 +445,11 @@ def publish(report: WorkReport, actor, task_ids=None) -> dict:
             old=display("status", task.status),
             new="assigned",
             task=task,
+            at=now,
         )
-        _audit(actor, model="Task", object_id=task.pk, field_name="published_at", new=now.isoformat(), task=task)
+        _audit(
+            actor, model="Task", object_id=task.pk, field_name="published_at", new=now.isoformat(), task=task, at=now
+        )
         task.status = "assigned"
         task.published_at = now
         task.published_by = actor
@@ -445,8 +460,8 @@ def publish(report: WorkReport, actor, task_ids=None) -> dict:
 
 
 @transaction.atomic
-def acknowledge(task_id: int, actor) -> Task:
-    """签收 by the lead unit's liaison."""
+def acknowledge(task_id: int, actor, at=None) -> Task:
+    """签收 by the lead unit's liaison (``at``: when, for simulated history; default now)."""
     task = Task.objects.select_for_update().get(pk=task_id)
     if task.status != "assigned":
         raise ActionError("只有已交办的任务可以签收")
@@ -458,6 +473,7 @@ def acknowledge(task_id: int, actor) -> Task:
         old="assigned",
         new="acknowledged",
         task=task,
+        at=at,
     )
     task.status = "acknowledged"
     task.version += 1

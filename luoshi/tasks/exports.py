@@ -62,6 +62,9 @@ def export_ledger(report, tasks) -> bytes:
     for row in ws.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if isinstance(cell.value, str) and cell.data_type == "f":
+                cell.data_type = "s"  # a text starting with "=" is text, never a formula (injection)
+                cell.quotePrefix = True
     ws.freeze_panes = "A2"
     out = io.BytesIO()
     wb.save(out)

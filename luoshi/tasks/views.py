@@ -12,6 +12,9 @@ from django.views.decorators.http import require_POST
 
 from luoshi.accounts.models import User
 from luoshi.reports.source import context
+from luoshi.tracking import actions as tracking_actions
+from luoshi.tracking import health as tracking_health
+from luoshi.tracking import views as tracking_views
 
 from . import access, actions
 from .forms import LedgerFilterForm, MilestoneForm, SplitForm, TaskForm
@@ -88,7 +91,9 @@ def ledger(request):
         .prefetch_related("co_units", "tags")
         .order_by("report", "position", "id")
     )
-    page = Paginator(tasks, 100).get_page(request.GET.get("page"))
+    page = Paginator(tasks.prefetch_related("milestones"), 100).get_page(request.GET.get("page"))
+    for task in page:
+        task.health = tracking_health.compute(task)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -114,6 +119,7 @@ def task_detail(request, pk):
             "can_edit": access.can_edit_task(request.user, task),
             "can_acknowledge": access.can_acknowledge(request.user, task),
             "milestone_form": MilestoneForm(),
+            **tracking_views.panel(request, task),
         },
     )
 
@@ -243,7 +249,7 @@ def task_acknowledge(request, pk):
     if not access.can_acknowledge(request.user, task):
         messages.error(request, "只有牵头单位可以签收已交办的任务")
         return redirect(f"/tasks/{task.pk}/")
-    actions.acknowledge(task.pk, request.user)
+    tracking_actions.acknowledge(task.pk, request.user)
     messages.success(request, f"已签收任务 {task.code}")
     return redirect(f"/tasks/{task.pk}/")
 

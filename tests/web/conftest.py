@@ -1,7 +1,8 @@
 """Django fixtures and the shared personas of the web tests.
 
 Personas: ``supervisor`` (督查室 of 海西州), ``liaison`` (州教育局, the lead unit of the education
-tasks), ``outsider`` (州交通运输局's liaison, who must never see education tasks) and ``leader``.
+tasks), ``co_liaison`` (州财政局, the education task's co-unit), ``outsider`` (州交通运输局's liaison,
+who must never see education tasks) and ``leader``.
 """
 
 from __future__ import annotations
@@ -49,6 +50,11 @@ def liaison(government):
 
 
 @pytest.fixture
+def co_liaison(government):
+    return _user(government, "caizheng", "liaison", "州财政局", "财政", "联络员")
+
+
+@pytest.fixture
 def outsider(government):
     return _user(government, "jiaotong", "liaison", "州交通运输局", "交通", "联络员")
 
@@ -56,6 +62,13 @@ def outsider(government):
 @pytest.fixture
 def leader(government):
     return _user(government, "lingdao", "leader", None, "李", "副州长")
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Evidence files of a test go to a temporary directory."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
 
 
 @pytest.fixture
@@ -117,3 +130,40 @@ def education_task(report, supervisor, leader):
 @pytest.fixture
 def draft_task(report):
     return report.tasks.filter(kind="task").order_by("position").first()
+
+
+TRACKED_YEAR = 2026
+
+
+@pytest.fixture
+def tracked_task(government, supervisor, leader):
+    """The education task of a 2026 ledger, published on 2026-01-05 09:00 (Beijing time): monthly reports
+    due on the 25th, deadline 2026-12-31, 州财政局 as co-unit, 李副州长 as leader."""
+    import datetime
+    import zoneinfo
+
+    import time_machine
+
+    from luoshi.accounts.models import Unit
+    from luoshi.tasks import actions
+
+    published = datetime.datetime(TRACKED_YEAR, 1, 5, 9, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
+    with time_machine.travel(published, tick=False):
+        report = import_sample(government, supervisor, year=TRACKED_YEAR)
+        task = report.tasks.filter(kind="task", text__contains="学前教育").first()
+        units = Unit.objects.filter(government=government)
+        actions.update_task(
+            task.pk,
+            supervisor,
+            task.version,
+            {
+                "lead_unit": units.get(short_name="州教育局"),
+                "co_units": [units.get(short_name="州财政局")],
+                "leader": leader,
+                "cycle": "monthly",
+                "due_day": 25,
+            },
+        )
+        actions.publish(report, supervisor, [task.pk])
+    task.refresh_from_db()
+    return task

@@ -36,3 +36,48 @@ def test_demo_accounts_log_in_and_see_their_share(client, db):
     assert client.login(username="jiaotong", password=webcli.DEMO_PASSWORD)
     page = client.get("/tasks/").content.decode()
     assert not any(t.text in page for t in education)
+
+
+def test_demo_shows_a_ledger_mid_year_with_reports_lights_and_escalations_simulated_once(client, db):
+    import datetime
+    import zoneinfo
+
+    import time_machine
+
+    mid_year = datetime.datetime(datetime.date.today().year, 7, 15, 10, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
+    with time_machine.travel(mid_year, tick=True):
+        _check_demo_mid_year(client)
+
+
+def _check_demo_mid_year(client):
+    from luoshi.tracking import health
+    from luoshi.tracking.models import (
+        HealthChange,
+        Notification,
+        ProgressReport,
+        Reminder,
+        ReportReview,
+        SupervisionOrder,
+    )
+
+    first = webcli.setup_demo(io.StringIO())
+    counts = [
+        m.objects.count()
+        for m in (ProgressReport, ReportReview, Reminder, SupervisionOrder, Notification, HealthChange)
+    ]
+    reports, reviews, reminders, orders, notifications, changes = counts
+    assert reports and reviews and notifications and changes
+    assert ReportReview.objects.filter(decision="returned").exists()
+    lights = {health.compute(t).light for t in first["report"].tasks.filter(published_at__isnull=False)}
+    assert "green" in lights and ("red" in lights or "yellow" in lights)
+    assert reminders and orders
+    webcli.setup_demo(io.StringIO())  # a restart simulates nothing twice
+    assert [
+        m.objects.count()
+        for m in (ProgressReport, ReportReview, Reminder, SupervisionOrder, Notification, HealthChange)
+    ] == counts
+    assert client.login(username="jiaoyu", password=webcli.DEMO_PASSWORD)
+    task = ProgressReport.objects.filter(task__lead_unit__short_name="州教育局").first().task
+    html = client.get(f"/tasks/{task.pk}/").content.decode()
+    assert "进展报告" in html and "灯" in html
+    assert client.get("/inbox/").status_code == 200

@@ -1,0 +1,49 @@
+from django.contrib import admin
+
+from .models import Delivery, HealthChange, Reminder, SupervisionOrder, TrackingSettings, Webhook
+
+
+@admin.register(TrackingSettings)
+class TrackingSettingsAdmin(admin.ModelAdmin):
+    list_display = ["report", "yellow_behind", "red_behind", "missing_in_a_row_red", "acknowledge_days"]
+
+
+@admin.register(Webhook)
+class WebhookAdmin(admin.ModelAdmin):
+    list_display = ["kind", "unit", "government", "url", "active"]
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    list_display = ["day", "channel", "recipient", "status", "attempts", "next_attempt_at", "last_error"]
+    list_filter = ["status", "channel"]
+
+
+class ReadOnly(admin.ModelAdmin):
+    """Escalation and health records are evidence: readable here, never added, changed or deleted."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ReadOnly):
+    list_display = ["on", "kind", "task", "subject", "due", "key"]
+    list_filter = ["kind"]
+
+
+@admin.register(SupervisionOrder)
+class SupervisionOrderAdmin(ReadOnly):
+    list_display = ["on", "number", "task", "cause"]
+
+
+@admin.register(HealthChange)
+class HealthChangeAdmin(ReadOnly):
+    list_display = ["on", "task", "old", "new", "cause"]
+    list_filter = ["new"]

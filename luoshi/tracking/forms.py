@@ -1,0 +1,82 @@
+"""Input validation for 落实 forms."""
+
+from __future__ import annotations
+
+from django import forms
+
+from luoshi.tasks.forms import DateInput
+
+from .models import ClosingRequest
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented pattern); size and type are checked in ``evidence``."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+class ProgressReportForm(forms.Form):
+    period = forms.ChoiceField(label="报送期")
+    percent = forms.IntegerField(
+        label="完成进度 (%)",
+        min_value=0,
+        max_value=100,
+        error_messages={"min_value": "完成进度须在 0 到 100 之间", "max_value": "完成进度须在 0 到 100 之间"},
+    )
+    narrative = forms.CharField(label="进展情况", widget=forms.Textarea(attrs={"rows": 4}))
+    milestone_note = forms.CharField(label="节点完成情况", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    evidence = MultipleFileField(label="佐证材料 (PDF、docx、xlsx、JPG、PNG, 可多选)", required=False)
+    links = forms.CharField(label="佐证链接 (每行一个)", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    idempotency_key = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, periods=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = [(p.key, p.label) for p in periods]
+
+    def link_list(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["links"].splitlines() if line.strip()]
+
+
+class ContributionForm(forms.Form):
+    period = forms.ChoiceField(label="报送期")
+    narrative = forms.CharField(label="配合工作进展", widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, periods=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = [(p.key, p.label) for p in periods]
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(label="审核", choices=[("accepted", "采纳"), ("returned", "退回")])
+    reason = forms.CharField(label="理由 (退回必填)", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExtensionForm(forms.Form):
+    new_deadline = forms.DateField(label="申请完成时限", widget=DateInput())
+    reason = forms.CharField(label="延期理由", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DecisionForm(forms.Form):
+    approve = forms.ChoiceField(label="意见", choices=[("1", "同意"), ("0", "不同意")])
+    reason = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ClosingForm(forms.Form):
+    verdict = forms.ChoiceField(label="完成情况", choices=ClosingRequest.VERDICTS)
+    reason = forms.CharField(label="办结说明", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class InstructionForm(forms.Form):
+    text = forms.CharField(label="批示内容", widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,148 @@
+"""红黄绿灯: the one function that derives a task's light from its data at a given date.
+
+Health is never stored as truth: ``compute`` reads deadlines, milestones, reports and reviews as they
+stood on ``day``; only the *changes* of light are stored (``HealthChange``) for history.
+Rules (bands per ledger in ``TrackingSettings``; defaults from DESIGN §4):
+- red: progress more than ``red_behind`` points behind 序时进度; a milestone or the deadline passed
+  unmet; ``missing_in_a_row_red`` reports in a row missing;
+- yellow: progress ``yellow_behind``–``red_behind`` points behind; the latest report overdue; a returned
+  report not yet answered; not acknowledged within ``acknowledge_days`` of publishing;
+- green otherwise.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils import timezone
+
+from luoshi.tasks.models import AuditEntry, Task
+
+from . import periods as periods_mod
+from .models import ProgressReport, TrackingSettings
+
+LABELS = {"green": "绿", "yellow": "黄", "red": "红"}
+ICONS = {"green": "●", "yellow": "▲", "red": "■"}  # a shape per light: readable without colour
+RANK = {"green": 0, "yellow": 1, "red": 2}
+
+
+@dataclass
+class Health:
+    light: str
+    reasons: list[str] = field(default_factory=list)
+    expected: int | None = None
+    reported: int | None = None
+    missing: list[str] = field(default_factory=list)  # keys of due periods with no report
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.light]
+
+    @property
+    def icon(self) -> str:
+        return ICONS[self.light]
+
+    @property
+    def reason(self) -> str:
+        return "；".join(self.reasons)
+
+
+def local_date(value: datetime.datetime) -> datetime.date:
+    return timezone.localtime(value).date()
+
+
+def bands(task: Task) -> TrackingSettings:
+    existing = TrackingSettings.objects.filter(report_id=task.report_id).first()
+    return existing or TrackingSettings(report_id=task.report_id, acknowledge_days=settings.LUOSHI_ACKNOWLEDGE_DAYS)
+
+
+def acknowledged_on(task: Task) -> datetime.date | None:
+    entry = AuditEntry.objects.filter(task=task, field="status", new="acknowledged").order_by("at", "id").first()
+    return local_date(entry.at) if entry else None
+
+
+def task_periods(task: Task, day: datetime.date) -> list[periods_mod.Period]:
+    """The reporting periods of a published task up to the one containing ``day`` (or the deadline)."""
+    if task.published_at is None:
+        return []
+    end = day if task.ongoing or task.deadline is None else min(day, task.deadline)
+    return periods_mod.periods_between(task.cycle, task.due_day, local_date(task.published_at), end)
+
+
+def reports_as_of(task: Task, day: datetime.date) -> list[ProgressReport]:
+    """Reports submitted by the end of ``day``, each with ``returned`` set as the review stood that day."""
+    end = timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time()))
+    rows = list(ProgressReport.objects.filter(task=task, submitted_at__lt=end).select_related("review"))
+    for r in rows:
+        review = getattr(r, "review", None)
+        r.returned = bool(review and review.decision == "returned" and review.at < end)
+        r.accepted = bool(review and review.decision == "accepted" and review.at < end)
+    return rows
+
+
+def compute(task: Task, day: datetime.date | None = None, config: TrackingSettings | None = None) -> Health | None:
+    """The light of ``task`` on ``day`` (default today); None for drafts and unpublished tasks."""
+    day = day or timezone.localdate()
+    if task.published_at is None or task.kind != "task" or local_date(task.published_at) > day:
+        return None
+    if task.status == "closed":
+        return Health("green", ["已办结"])
+    s = config or bands(task)
+    published = local_date(task.published_at)
+    red, yellow = [], []
+
+    reports = reports_as_of(task, day)
+    standing = [r for r in reports if not r.returned]
+    reported = standing[-1].percent if standing else (0 if reports else None)
+    expected = None
+    if not task.ongoing and task.deadline and task.deadline > published:
+        share = (day - published).days / (task.deadline - published).days
+        expected = round(100 * min(1.0, max(0.0, share)))
+    if expected is not None:
+        behind = expected - (reported or 0)
+        if behind > s.red_behind:
+            red.append(f"进度 {reported or 0}% 落后序时进度 {expected}% 超过 {s.red_behind} 个百分点")
+        elif behind >= s.yellow_behind:
+            yellow.append(f"进度 {reported or 0}% 落后序时进度 {expected}% {behind} 个百分点")
+
+    if task.deadline and not task.ongoing and task.deadline < day and (reported or 0) < 100:
+        red.append(f"已过完成时限 {task.deadline:%Y-%m-%d} 仍未完成")
+    for m in task.milestones.all():
+        if m.due < day and not m.done:
+            red.append(f"节点“{m.title}”({m.due:%Y-%m-%d}) 逾期未完成")
+
+    reported_periods = {r.period for r in reports}
+    all_periods = task_periods(task, day)
+    due = [p for p in all_periods if p.due < day]
+    missing = [p.key for p in due if p.key not in reported_periods]
+    # The run of missing reports ends at the newest report, even one sent early for a period not yet due.
+    in_a_row = 0
+    for p in reversed(all_periods):
+        if p.key in reported_periods:
+            break
+        if p.due < day:
+            in_a_row += 1
+    if in_a_row >= s.missing_in_a_row_red:
+        red.append(f"连续 {in_a_row} 期未报送进展")
+    elif in_a_row:
+        yellow.append(f"{due[-1].label}进展报告逾期未报")
+    answered = {r.answers_id for r in reports if r.answers_id}
+    for r in reports:
+        if r.returned and r.pk not in answered:
+            yellow.append(f"{r.period} 报告被退回, 尚未重新报送")
+
+    acknowledged = acknowledged_on(task)
+    limit = published + datetime.timedelta(days=s.acknowledge_days)
+    if (acknowledged is None or acknowledged > day) and day > limit:
+        yellow.append(f"交办超过 {s.acknowledge_days} 天未签收")
+    elif acknowledged and acknowledged > limit and day <= acknowledged + datetime.timedelta(days=30):
+        yellow.append(f"逾期签收 (交办后 {(acknowledged - published).days} 天)")
+
+    if red:
+        return Health("red", red, expected, reported, missing)
+    if yellow:
+        return Health("yellow", yellow, expected, reported, missing)
+    why = f"进度 {reported}% , 序时进度 {expected}%" if expected is not None and reported is not None else "按期推进"
+    return Health("green", [why], expected, reported, missing)

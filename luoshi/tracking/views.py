@@ -1,0 +1,314 @@
+"""落实 pages. Each view: read access → validate → action → render (or redirect back to the task)."""
+
+from __future__ import annotations
+
+import csv
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from luoshi.tasks import access
+from luoshi.tasks.actions import ActionError
+
+from . import actions, health, periods
+from .forms import (
+    ClosingForm,
+    ContributionForm,
+    DecisionForm,
+    ExtensionForm,
+    InstructionForm,
+    ProgressReportForm,
+    ReviewForm,
+)
+from .models import Delivery, HealthChange, ProgressReport, Reminder, SupervisionOrder
+
+
+def open_periods(task, day=None) -> list[periods.Period]:
+    """The periods a report may be submitted for today, newest first."""
+    day = day or timezone.localdate()
+    if task.published_at is None:
+        return []
+    start = health.local_date(task.published_at)
+    candidates = periods.periods_between(task.cycle, task.due_day, min(start, day.replace(day=1)), day)
+    first = periods.period_at(task.cycle, task.due_day, start).start
+    return [p for p in reversed(candidates) if p.is_open(day) and p.end >= first][:2]
+
+
+def panel(request, task) -> dict:
+    """Context of the task page's 落实 section (reads only)."""
+    user = request.user
+    day = timezone.localdate()
+    reports = list(
+        ProgressReport.objects.filter(task=task).select_related("review", "author", "unit").prefetch_related("evidence")
+    )
+    choices = open_periods(task, day)
+    return {
+        "health": health.compute(task, day),
+        "health_changes": list(HealthChange.objects.filter(task=task).order_by("on", "id")),
+        "progress_reports": reports,
+        "contributions": list(task.contributions.select_related("unit", "author")),
+        "extensions": list(task.extension_requests.select_related("requested_by", "decided_by")),
+        "closings": list(task.closing_requests.select_related("requested_by", "decided_by")),
+        "instructions": list(task.instructions.select_related("author")),
+        "orders": list(task.supervision_orders.all()),
+        "reminders": list(task.reminders.all()),
+        "can_report": access.can_submit_report(user, task) and bool(choices),
+        "can_contribute": access.can_contribute(user, task) and bool(choices),
+        "can_review": access.can_review_reports(user, task),
+        "can_extend": access.can_request_extension(user, task),
+        "can_close": access.can_request_closing(user, task),
+        "can_instruct": access.can_instruct(user, task),
+        "can_decide_extension": {e.pk: access.can_decide_extension(user, e) for e in task.extension_requests.all()},
+        "can_decide_closing": {c.pk: access.can_decide_closing(user, c) for c in task.closing_requests.all()},
+        "report_form": ProgressReportForm(periods=choices, initial={"idempotency_key": uuid.uuid4().hex}),
+        "contribution_form": ContributionForm(periods=choices, prefix="contribution"),
+        "review_form": ReviewForm(prefix="review"),
+        "extension_form": ExtensionForm(prefix="extension"),
+        "decision_form": DecisionForm(prefix="decision"),
+        "closing_form": ClosingForm(prefix="closing"),
+        "instruction_form": InstructionForm(prefix="instruction"),
+    }
+
+
+def _back(task_id):
+    return redirect(f"/tasks/{task_id}/#progress")
+
+
+def _errors(request, form) -> None:
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+
+
+@login_required
+@require_POST
+def report_submit(request, pk):
+    task = access.task_for_reading(request.user, pk)
+    if not access.can_submit_report(request.user, task):
+        messages.error(request, "只有已签收任务的牵头单位可以报送进展")
+        return _back(task.pk)
+    form = ProgressReportForm(request.POST, request.FILES, periods=open_periods(task))
+    if not form.is_valid():
+        _errors(request, form)
+        return _back(task.pk)
+    data = form.cleaned_data
+    try:
+        _report, created = actions.submit_report(
+            task.pk,
+            request.user,
+            period=data["period"],
+            percent=data["percent"],
+            narrative=data["narrative"],
+            milestone_note=data["milestone_note"],
+            files=data["evidence"],
+            links=form.link_list(),
+            idempotency_key=data["idempotency_key"],
+        )
+    except ActionError as exc:
+        messages.error(request, str(exc))
+        return _back(task.pk)
+    messages.success(request, "进展已报送, 等待督查室审核" if created else "该报告此前已提交 (未重复报送)")
+    return _back(task.pk)
+
+
+@login_required
+@require_POST
+def contribution_submit(request, pk):
+    task = access.task_for_reading(request.user, pk)
+    if not access.can_contribute(request.user, task):
+        messages.error(request, "只有配合单位可以报送配合进展")
+        return _back(task.pk)
+    form = ContributionForm(request.POST, periods=open_periods(task), prefix="contribution")
+    if not form.is_valid():
+        _errors(request, form)
+        return _back(task.pk)
+    try:
+        actions.contribute(task.pk, request.user, **form.cleaned_data)
+    except ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "配合进展已报送给牵头单位")
+    return _back(task.pk)
+
+
+@login_required
+@require_POST
+def report_review(request, pk):
+    report = access.progress_report_for_reading(request.user, pk)
+    if not access.can_review_reports(request.user, report.task):
+        raise Http404("没有这份进展报告")
+    form = ReviewForm(request.POST, prefix="review")
+    if not form.is_valid():
+        _errors(request, form)
+        return _back(report.task_id)
+    try:
+        actions.review_report(report.pk, request.user, **form.cleaned_data)
+    except ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "已采纳" if form.cleaned_data["decision"] == "accepted" else "已退回")
+    return _back(report.task_id)
+
+
+@login_required
+def evidence_download(request, pk):
+    evidence = access.evidence_for_reading(request.user, pk)
+    if not evidence.file:
+        return redirect(evidence.url)
+    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.name)
+
+
+@login_required
+@require_POST
+def extension_request(request, pk):
+    task = access.task_for_reading(request.user, pk)
+    if not access.can_request_extension(request.user, task):
+        messages.error(request, "只有牵头单位可以为推进中的任务申请延期")
+        return _back(task.pk)
+    form = ExtensionForm(request.POST, prefix="extension")
+    if not form.is_valid():
+        _errors(request, form)
+        return _back(task.pk)
+    try:
+        actions.request_extension(task.pk, request.user, **form.cleaned_data)
+    except ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "延期申请已提交")
+    return _back(task.pk)
+
+
+@login_required
+@require_POST
+def extension_decide(request, pk):
+    extension = access.extension_for_reading(request.user, pk)
+    if not access.can_decide_extension(request.user, extension):
+        raise Http404("没有这项申请")
+    form = DecisionForm(request.POST, prefix="decision")
+    if not form.is_valid():
+        _errors(request, form)
+        return _back(extension.task_id)
+    try:
+        actions.decide_extension(
+            extension.pk, request.user, approve=form.cleaned_data["approve"] == "1", reason=form.cleaned_data["reason"]
+        )
+    except ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "已处理延期申请")
+    return _back(extension.task_id)
+
+
+@login_required
+@require_POST
+def closing_request(request, pk):
+    task = access.task_for_reading(request.user, pk)
+    if not access.can_request_closing(request.user, task):
+        messages.error(request, "只有牵头单位可以申请办结")
+        return _back(task.pk)
+    form = ClosingForm(request.POST, prefix="closing")
+    if not form.is_valid():
+        _errors(request, form)
+        return _back(task.pk)
+    try:
+        actions.request_closing(task.pk, request.user, **form.cleaned_data)
+    except ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "办结申请已提交")
+    return _back(task.pk)
+
+
+@login_required
+@require_POST
+def closing_decide(request, pk):
+    closing = access.closing_for_reading(request.user, pk)
+    if not access.can_decide_closing(request.user, closing):
+        raise Http404("没有这项申请")
+    form = DecisionForm(request.POST, prefix="decision")
+    if not form.is_valid():
+        _errors(request, form)
+        return _back(closing.task_id)
+    try:
+        actions.decide_closing(
+            closing.pk, request.user, approve=form.cleaned_data["approve"] == "1", reason=form.cleaned_data["reason"]
+        )
+    except ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "已处理办结申请")
+    return _back(closing.task_id)
+
+
+@login_required
+@require_POST
+def instruction_add(request, pk):
+    task = access.task_for_reading(request.user, pk)
+    if not access.can_instruct(request.user, task):
+        raise Http404("没有这个任务")
+    form = InstructionForm(request.POST, prefix="instruction")
+    if not form.is_valid():
+        _errors(request, form)
+        return _back(task.pk)
+    actions.instruct(task.pk, request.user, text=form.cleaned_data["text"])
+    messages.success(request, "批示已送达责任单位")
+    return _back(task.pk)
+
+
+@login_required
+def inbox(request):
+    items = access.notifications_of(request.user).select_related("task")
+    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    return render(request, "tracking/inbox.html", {"page": page})
+
+
+@login_required
+@require_POST
+def inbox_read(request, pk=None):
+    ids = None if pk is None else [pk]
+    if pk is not None and not access.notifications_of(request.user).filter(pk=pk).exists():
+        raise Http404("没有这条通知")
+    actions.mark_read(request.user, ids)
+    return redirect("inbox")
+
+
+@login_required
+def delivery_log(request):
+    if not access.can_see_deliveries(request.user):
+        raise Http404("页面不存在")
+    rows = Delivery.objects.select_related("webhook").order_by("-day", "-id")
+    status = request.GET.get("status", "")
+    if status in dict(Delivery.STATUS):
+        rows = rows.filter(status=status)
+    page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    return render(request, "tracking/deliveries.html", {"page": page, "status": status, "statuses": Delivery.STATUS})
+
+
+@login_required
+def circular(request, pk):
+    report = access.report_for_supervisor(request.user, pk)
+    return render(request, "tracking/circular.html", {"report": report, "rows": actions.circular_rows(report)})
+
+
+@login_required
+def escalation_export(request, pk):
+    """The escalation log of one ledger (提醒, 催办, 督办单) as CSV, as evidence for assessments."""
+    report = access.report_for_supervisor(request.user, pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="escalations-{report.pk}.csv"'
+    response.write("\ufeff")  # Excel opens UTF-8 CSV correctly with a BOM
+    writer = csv.writer(response)
+    writer.writerow(["日期", "类型", "任务序号", "牵头单位", "事项", "到期日/编号", "记录键"])
+    for r in Reminder.objects.filter(task__report=report).select_related("task", "task__lead_unit"):
+        unit = r.task.lead_unit.label if r.task.lead_unit else ""
+        writer.writerow([r.on, r.get_kind_display(), r.task.code, unit, r.subject, r.due, r.key])
+    for o in SupervisionOrder.objects.filter(task__report=report).select_related("task", "task__lead_unit"):
+        unit = o.task.lead_unit.label if o.task.lead_unit else ""
+        writer.writerow([o.on, "督办单", o.task.code, unit, o.cause, o.number, o.key])
+    return response
