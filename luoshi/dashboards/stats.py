@@ -1,0 +1,356 @@
+"""Figures of the dashboards, the 通报 and the public pages.
+
+Every figure comes from a fixed number of queries whatever the size of the ledger: the tasks' columns,
+the latest recorded light of each task (``HealthChange``, written by the daily run and by every action
+that moves a light), the latest standing progress report of each task (one ``MAX(id)`` aggregate per
+task), the unit and leader names, and the reported periods of this week. Grouping by section, unit,
+leader and locality is then done on those rows in memory.
+
+The light shown is the one last recorded on or before the day asked (``health.compute`` is the rule;
+this module only reads its recorded results, so a page over 10,000 tasks stays fast).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Avg, Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from luoshi.accounts.models import Unit, User
+from luoshi.tasks.models import Task
+from luoshi.tracking import periods
+from luoshi.tracking.models import HealthChange, ProgressReport, ReportReview
+
+LIGHTS = ["green", "yellow", "red", "none"]
+LIGHT_LABELS = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "none": "未评估"}
+LIGHT_ICONS = {"green": "●", "yellow": "▲", "red": "■", "none": "○"}
+STATUS_LABELS = dict(Task.STATUS_CHOICES)
+
+
+@dataclass(slots=True)
+class Row:
+    """One published task as the dashboards see it."""
+
+    id: int
+    code: str
+    text: str
+    report_id: int
+    section_number: str
+    section_title: str
+    status: str
+    deadline: datetime.date | None
+    ongoing: bool
+    lead_unit_id: int | None = None
+    lead_unit: str = ""
+    leader_id: int | None = None
+    leader: str = ""
+    co_unit_ids: list[int] = field(default_factory=list)
+    light: str = "none"
+    light_reason: str = ""
+    percent: int | None = None
+    updated: datetime.date | None = None
+    overdue: bool = False
+    due: datetime.date | None = None  # a report due this week and not yet sent
+    due_label: str = ""
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def light_label(self) -> str:
+        return LIGHT_LABELS[self.light]
+
+    @property
+    def light_icon(self) -> str:
+        return LIGHT_ICONS[self.light]
+
+    @property
+    def progress(self) -> int:
+        return 100 if self.status == "closed" else (self.percent or 0)
+
+
+def end_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time()))
+
+
+def week_of(day: datetime.date) -> tuple[datetime.date, datetime.date]:
+    start = day - datetime.timedelta(days=day.weekday())
+    return start, start + datetime.timedelta(days=6)
+
+
+# A returned report no longer stands (an anti-join on the few returned reviews, not a join on all of them).
+RETURNED = Exists(ReportReview.objects.filter(progress_report_id=OuterRef("pk"), decision="returned"))
+
+
+def latest_reports(task_ids, day: datetime.date, *, accepted_only: bool = False) -> QuerySet:
+    """(task_id, percent, submitted_at) of each task's latest standing report by the end of ``day``:
+    not returned (or, for the public, accepted). One query: ``MAX(id)`` per task in a subquery."""
+    reports = ProgressReport.objects.filter(task_id__in=task_ids, submitted_at__lt=end_of(day))
+    reports = reports.filter(review__decision="accepted") if accepted_only else reports.exclude(RETURNED)
+    newest = reports.values("task_id").annotate(last=Max("id")).values("last")
+    return (
+        ProgressReport.objects.filter(id__in=Subquery(newest))
+        .order_by()
+        .annotate(on=TruncDate("submitted_at"))
+        .values_list("task_id", "percent", "on")
+    )
+
+
+def latest_lights(task_ids, day: datetime.date) -> QuerySet:
+    newest = (
+        HealthChange.objects.filter(task_id__in=task_ids, on__lte=day)
+        .values("task_id")
+        .annotate(last=Max("id"))
+        .values("last")
+    )
+    return HealthChange.objects.filter(id__in=Subquery(newest)).order_by().values_list("task_id", "new", "cause")
+
+
+def collect(tasks: QuerySet[Task], day: datetime.date | None = None, *, public: bool = False) -> list[Row]:
+    """The rows of these (published) tasks on ``day``. ``public``: accepted reports only, no names, no lights."""
+    day = day or timezone.localdate()
+    ids = tasks.values("id")
+    columns = (
+        "id",
+        "code",
+        "text",
+        "report_id",
+        "section_number",
+        "section_title",
+        "status",
+        "deadline",
+        "ongoing",
+        "lead_unit_id",
+        "leader_id",
+        "cycle",
+        "due_day",
+        "published_on",
+    )
+    raw = list(
+        Task.objects.filter(id__in=ids)
+        .annotate(published_on=TruncDate("published_at"))
+        .order_by("report_id", "position", "id")
+        .values_list(*columns)
+    )
+    units = dict(
+        Unit.objects.filter(government_id__in=tasks.values("report__government_id")).values_list("id", "short_name")
+    )
+    progress = {t: (p, s) for t, p, s in latest_reports(ids, day, accepted_only=public)}
+    lights, leaders, co_units = {}, {}, {}
+    if not public:
+        lights = {t: (new, cause) for t, new, cause in latest_lights(ids, day)}
+        for pk, family, given, username in User.objects.filter(id__in=tasks.values("leader_id")).values_list(
+            "id", "last_name", "first_name", "username"
+        ):
+            leaders[pk] = f"{family}{given}".strip() or username
+        for task_id, unit_id in Task.co_units.through.objects.filter(task_id__in=ids).values_list("task_id", "unit_id"):
+            co_units.setdefault(task_id, []).append(unit_id)
+
+    rows, candidates, this_week = [], {}, {}
+    week_start, week_end = week_of(day)
+    for pk, code, text, report_id, sn, st, status, deadline, ongoing, lead, leader, cycle, due_day, published in raw:
+        row = Row(pk, code, text, report_id, sn, st, status, deadline, ongoing)
+        row.lead_unit_id, row.lead_unit = lead, units.get(lead, "")
+        if not public:
+            row.leader_id, row.leader = leader, leaders.get(leader, "")
+            row.co_unit_ids = co_units.get(pk, [])
+            if pk in lights:
+                row.light, row.light_reason = lights[pk]
+        if pk in progress:
+            percent, submitted = progress[pk]
+            row.percent, row.updated = percent, submitted
+        row.overdue = bool(
+            status != "closed" and not ongoing and deadline and deadline < day and (row.percent or 0) < 100
+        )
+        if not public and status not in ("closed", "draft"):
+            if (cycle, due_day) not in this_week:
+                this_week[(cycle, due_day)] = {
+                    p.key: p
+                    for p in (
+                        periods.period_at(cycle, due_day, week_start),
+                        periods.period_at(cycle, due_day, week_end),
+                    )
+                    if week_start <= p.due <= week_end
+                }
+            for period in this_week[(cycle, due_day)].values():
+                if published and period.due >= published and not (deadline and not ongoing and period.start > deadline):
+                    candidates[(pk, period.key)] = (row, period)
+        rows.append(row)
+    if candidates:
+        keys = {key for _, key in candidates}
+        sent = set(ProgressReport.objects.filter(task_id__in=ids, period__in=keys).values_list("task_id", "period"))
+        for (pk, key), (row, period) in candidates.items():
+            if (pk, key) not in sent:
+                row.due, row.due_label = period.due, period.label
+    return rows
+
+
+@dataclass
+class Group:
+    key: object
+    label: str
+    total: int = 0
+    closed: int = 0
+    progress_sum: int = 0
+    overdue: int = 0
+    lights: dict = field(default_factory=lambda: dict.fromkeys(LIGHTS, 0))
+
+    green = property(lambda self: self.lights["green"])
+    yellow = property(lambda self: self.lights["yellow"])
+    red = property(lambda self: self.lights["red"])
+    none = property(lambda self: self.lights["none"])
+
+    @property
+    def progress(self) -> int:
+        return round(self.progress_sum / self.total) if self.total else 0
+
+    @property
+    def completion(self) -> int:
+        return round(100 * self.closed / self.total) if self.total else 0
+
+    def add(self, row: Row) -> None:
+        self.total += 1
+        if row.status == "closed":
+            self.closed += 1
+            self.progress_sum += 100
+        else:
+            self.progress_sum += row.percent or 0
+        if row.overdue:
+            self.overdue += 1
+        self.lights[row.light] += 1
+
+    def as_dict(self) -> dict:
+        return {
+            "key": self.key,
+            "label": self.label,
+            "total": self.total,
+            "closed": self.closed,
+            "overdue": self.overdue,
+            **self.lights,
+            "progress": self.progress,
+            "completion": self.completion,
+        }
+
+
+def summarize(rows: list[Row]) -> Group:
+    total = Group("all", "合计")
+    for row in rows:
+        total.add(row)
+    return total
+
+
+def group_by(rows: list[Row], dimension: str, unit_kinds: dict | None = None) -> list[Group]:
+    """Groups by ``section``, ``unit`` (lead unit), ``leader`` or ``locality`` (a subordinate government,
+    lead or co-unit: a task counts once for each locality it involves)."""
+    groups: dict = {}
+
+    def bucket(key, label):
+        if key not in groups:
+            groups[key] = Group(key, label or "未定")
+        return groups[key]
+
+    for row in rows:
+        if dimension == "section":
+            bucket(row.section_number or row.section_title, f"{row.section_number} {row.section_title}".strip()).add(
+                row
+            )
+        elif dimension == "unit":
+            bucket(row.lead_unit_id, row.lead_unit).add(row)
+        elif dimension == "leader":
+            bucket(row.leader_id, row.leader).add(row)
+        elif dimension == "locality":
+            kinds = unit_kinds or {}
+            places = [u for u in [row.lead_unit_id, *row.co_unit_ids] if kinds.get(u, ("", ""))[0] == "government"]
+            for unit_id in dict.fromkeys(places):
+                bucket(unit_id, kinds[unit_id][1]).add(row)
+    return list(groups.values())
+
+
+def unit_kinds(rows: list[Row]) -> dict:
+    ids = {r.lead_unit_id for r in rows} | {u for r in rows for u in r.co_unit_ids}
+    return {
+        pk: (kind, label) for pk, kind, label in Unit.objects.filter(id__in=ids).values_list("id", "kind", "short_name")
+    }
+
+
+SORT_KEYS = {
+    "name": lambda g: g.label,
+    "total": lambda g: g.total,
+    "progress": lambda g: g.progress,
+    "completion": lambda g: g.completion,
+    "red": lambda g: g.red,
+    "yellow": lambda g: g.yellow,
+    "overdue": lambda g: g.overdue,
+}
+
+
+def sort_groups(groups: list[Group], sort: str, order: str) -> list[Group]:
+    key = SORT_KEYS.get(sort)
+    if key is None:
+        return groups
+    return sorted(groups, key=key, reverse=order == "desc")
+
+
+def trend(tasks: QuerySet[Task], day: datetime.date | None = None) -> list[dict]:
+    """By reporting period: how many standing reports came in and their average progress (one query)."""
+    day = day or timezone.localdate()
+    rows = (
+        ProgressReport.objects.filter(task_id__in=tasks.values("id"), submitted_at__lt=end_of(day))
+        .exclude(RETURNED)
+        .values("period")
+        .annotate(reports=Count("id"), average=Avg("percent"))
+        .order_by("period")
+    )
+    out = []
+    for r in rows:
+        key = r["period"]
+        label = f"{int(key[5:])}月" if len(key) == 7 and key[5:].isdigit() else key[2:]
+        out.append({"month": key, "label": label, "reports": r["reports"], "average": round(r["average"] or 0)})
+    return out[-12:]
+
+
+def report_figures(rows: list[Row]) -> dict:
+    """Counts by lifecycle status (for the public index) of a list of rows."""
+    by_status: dict = {}
+    for row in rows:
+        by_status[row.status] = by_status.get(row.status, 0) + 1
+    return by_status
+
+
+def public_report_counts(tasks: QuerySet[Task]) -> dict:
+    """Per report: number of public tasks and how many are closed (one aggregate query)."""
+    rows = tasks.values("report_id").annotate(total=Count("id"), closed=Count("id", filter=Q(status="closed")))
+    return {r["report_id"]: r for r in rows}
+
+
+def snapshot(rows: list[Row], day: datetime.date, unit_kinds_map: dict | None = None) -> dict:
+    """The frozen figures of a 通报: summary, table by unit, red and overdue tasks, units that did well."""
+    units = sorted(group_by(rows, "unit"), key=lambda g: (-g.red, -g.overdue, g.label))
+    good = [
+        g
+        for g in sorted(units, key=lambda g: (-g.progress, g.label))
+        if g.total and g.red == 0 and g.yellow == 0 and g.overdue == 0 and g.none < g.total
+    ][:10]
+
+    def task(row: Row) -> dict:
+        return {
+            "code": row.code,
+            "text": row.text,
+            "unit": row.lead_unit,
+            "percent": row.progress,
+            "reason": row.light_reason,
+            "deadline": row.deadline.isoformat() if row.deadline else "",
+        }
+
+    return {
+        "as_of": day.isoformat(),
+        "summary": summarize(rows).as_dict(),
+        "units": [g.as_dict() for g in units],
+        "red": [task(r) for r in rows if r.light == "red"],
+        "overdue": [task(r) for r in rows if r.overdue],
+        "good": [g.as_dict() for g in good],
+    }

@@ -1,0 +1,188 @@
+"""Dashboards, 通报 and exports. Each view: read access → validate → action → render."""
+
+from __future__ import annotations
+
+from operator import attrgetter
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from luoshi.accounts.models import Unit
+from luoshi.reports.models import WorkReport
+from luoshi.tasks import access
+from luoshi.tasks.actions import ActionError
+
+from . import actions, charts, docx, exports, stats
+from .models import Circular
+
+LIST_LIMIT = 50
+COLUMNS = [
+    ("name", "名称"),
+    ("total", "任务数"),
+    ("completion", "办结率"),
+    ("progress", "平均进度"),
+    ("red", "红灯"),
+    ("yellow", "黄灯"),
+    ("overdue", "逾期"),
+]
+DIMENSIONS = [("section", "按板块"), ("unit", "按牵头单位"), ("leader", "按包抓领导"), ("locality", "按县市")]
+
+
+def _headers(base: dict, sort: str, order: str) -> list[dict]:
+    """Column headers whose links sort the tables on the server (works without JavaScript)."""
+    out = []
+    for key, label in COLUMNS:
+        next_order = "asc" if sort == key and order == "desc" else "desc"
+        if key == "name" and sort != key:
+            next_order = "asc"
+        current = {"asc": "ascending", "desc": "descending"}.get(order) if sort == key else "none"
+        arrow = {"ascending": " ↑", "descending": " ↓"}.get(current, "")
+        out.append(
+            {
+                "label": label,
+                "url": "?" + urlencode({**base, "sort": key, "order": next_order}),
+                "aria": current,
+                "arrow": arrow,
+            }
+        )
+    return out
+
+
+def _lists(rows: list[stats.Row]) -> dict:
+    red = [r for r in rows if r.light == "red"]
+    overdue = [r for r in rows if r.overdue]
+    due = sorted((r for r in rows if r.due), key=attrgetter("due"))  # stable: ledger order within a day
+    return {
+        "red": red[:LIST_LIMIT],
+        "red_count": len(red),
+        "overdue": overdue[:LIST_LIMIT],
+        "overdue_count": len(overdue),
+        "due": due[:LIST_LIMIT],
+        "due_count": len(due),
+        "limit": LIST_LIMIT,
+    }
+
+
+@login_required
+def dashboard(request):
+    user = request.user
+    kind = access.dashboard_kind(user)
+    if kind is None:
+        raise Http404("页面不存在")
+    report = access.dashboard_report(user, request.GET.get("report"))
+    sort = request.GET.get("sort", "")
+    sort = sort if sort in stats.SORT_KEYS else ""
+    order = "asc" if request.GET.get("order") == "asc" else "desc"
+    day = timezone.localdate()
+    context = {"kind": kind, "report": report, "day": day, "sort": sort, "order": order}
+    context["reports"] = list(
+        WorkReport.objects.filter(government_id=user.government_id).values_list("id", "year", "title")
+    )
+    if report is None:
+        return render(request, "dashboards/dashboard.html", context)
+
+    tasks = access.dashboard_tasks(user).filter(report=report)
+    rows = stats.collect(tasks, day)
+    summary = stats.summarize(rows)
+    context.update(summary=summary, rows_count=len(rows), **_lists(rows))
+    base = {"report": report.pk}
+    context["headers"] = _headers(base, sort, order)
+    if kind in ("office", "office_readonly"):
+        kinds = stats.unit_kinds(rows)
+        tables = []
+        for dimension, label in DIMENSIONS:
+            groups = stats.sort_groups(stats.group_by(rows, dimension, kinds), sort, order)
+            tables.append({"key": dimension, "label": label, "groups": groups})
+        context["tables"] = tables
+        by_section = tables[0]["groups"]
+        context["section_chart"] = charts.light_bars(by_section, "sec", "各板块任务红黄绿灯分布")
+        by_unit = sorted(tables[1]["groups"], key=lambda g: (-g.red, -g.yellow, g.label))[:15]
+        context["unit_chart"] = charts.light_bars(by_unit, "unit", "红黄灯最多的牵头单位 (前15)")
+        context["trend"] = stats.trend(tasks, day)
+        context["trend_chart"] = charts.trend_bars(context["trend"], "trend", "各期报送进度")
+        context["can_manage"] = kind == "office" and access.can_manage_circulars(user, report)
+        context["units"] = list(Unit.objects.filter(government_id=report.government_id).values_list("id", "short_name"))
+    else:
+        ordered = sorted(rows, key=lambda r: (-["none", "green", "yellow", "red"].index(r.light), r.code))
+        context["tasks"] = ordered
+        context["portfolio_chart"] = charts.light_bars([summary], "mine", "我的任务红黄绿灯分布")
+        if kind == "unit":
+            context["unit"] = user.unit
+        else:
+            context["circulars"] = list(Circular.objects.filter(report=report)[:10])
+    return render(request, "dashboards/dashboard.html", context)
+
+
+# ---------------------------------------------------------------------------------------------- 通报
+
+
+@login_required
+def circulars(request, pk):
+    report = access.report_for_supervisor(request.user, pk)
+    if request.method == "POST":
+        if not access.can_manage_circulars(request.user, report):
+            raise Http404("页面不存在")
+        try:
+            circular = actions.create_circular(
+                report,
+                request.user,
+                period=request.POST.get("period", ""),
+                number=request.POST.get("number", ""),
+                title=request.POST.get("title", ""),
+            )
+        except ActionError as exc:
+            messages.error(request, str(exc))
+            return redirect("circulars", pk=report.pk)
+        messages.success(request, f"已生成通报 {circular.number}, 请预览后下载")
+        return redirect("circular_preview", pk=circular.pk)
+    prefix = report.government.name.removesuffix("州").removesuffix("市").removesuffix("县")[:4] + "督"
+    context = {
+        "report": report,
+        "circulars": Circular.objects.filter(report=report),
+        "months": actions.recent_months(report, timezone.localdate()),
+        "number": actions.next_number(report, prefix),
+    }
+    return render(request, "dashboards/circulars.html", context)
+
+
+@login_required
+def circular_preview(request, pk):
+    circular = access.circular_for_reading(request.user, pk)
+    return render(request, "dashboards/circular.html", {"circular": circular, "data": circular.data})
+
+
+@login_required
+def circular_download(request, pk):
+    circular = access.circular_for_reading(request.user, pk)
+    response = HttpResponse(
+        docx.build(circular), content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    response["Content-Disposition"] = f'attachment; filename="circular-{circular.pk}-{circular.period}.docx"'
+    return response
+
+
+# ---------------------------------------------------------------------------------------------- exports
+
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+@login_required
+def export(request, pk, what, fmt):
+    user = request.user
+    if what not in ("ledger", "progress") or fmt not in CONTENT_TYPES:
+        raise Http404("没有这种导出")
+    report = access.dashboard_report(user, pk)
+    unit = request.GET.get("unit")
+    tasks = access.export_tasks(user, report, unit)
+    data = exports.ledger(tasks, fmt) if what == "ledger" else exports.progress(tasks, fmt)
+    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
+    suffix = f"-unit{int(unit)}" if unit else ""
+    response["Content-Disposition"] = f'attachment; filename="{what}-{report.pk}{suffix}.{fmt}"'
+    return response

@@ -1,0 +1,260 @@
+"""政务公开 pages (no login) and the office's disclosure settings.
+
+The public pages read only ``access.public_tasks`` and, of those, only the fields whitelisted here and
+switched on per task: task text, lead unit, status, progress (of accepted reports), last update date and
+the office's public summary. Nothing else is ever put in their context.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from luoshi.dashboards import stats
+from luoshi.reports.models import WorkReport
+from luoshi.tasks import access
+from luoshi.tasks.actions import ActionError
+from luoshi.tasks.models import Task
+
+from . import actions
+from .models import FIELDS, Disclosure
+
+PAGE_SIZE = 200
+# The open-data columns and what each means (served as a page and as a CSV).
+DATA_COLUMNS = [
+    ("报告编号", "工作报告在本站的编号, 与网址 /public/reports/<编号>/ 对应"),
+    ("年度", "工作报告的年度"),
+    ("序号", "任务在分工方案中的序号, 与网址 /public/reports/<编号>/tasks/<序号>/ 对应"),
+    ("板块", "任务所在的报告板块"),
+    ("工作任务", "政府工作报告中的任务原文"),
+    ("牵头单位", "负责推进任务的牵头单位; 未公开时为空"),
+    ("状态", "任务状态, 定义见 /public/method/; 未公开时为空"),
+    ("完成进度", "经督查室审核采纳的最近一期进展报告所填完成进度 (0-100); 未公开或尚无采纳的报告时为空"),
+    ("最近更新", "该期进展报告的报送日期 (YYYY-MM-DD); 未公开时为空"),
+    ("公开摘要", "督查室撰写的面向公众的进展说明; 未公开时为空"),
+    ("数据截至", "本数据生成的日期"),
+]
+STATUS_DEFINITIONS = [
+    ("assigned", "已交办", "督查室已将任务交办给牵头单位, 等待签收。"),
+    ("acknowledged", "已签收", "牵头单位已签收任务, 开始组织推进。"),
+    ("in_progress", "推进中", "牵头单位已报送进展, 任务正在推进。"),
+    ("closing", "申请办结", "牵头单位认为任务已完成并申请办结, 督查室正在审核。"),
+    ("closed", "已办结", "督查室审核确认任务已办结。"),
+    ("ongoing", "常态化推进", "长期持续的工作 (如“常态化”“持续推进”), 按期报送进展, 没有终点。"),
+]
+
+
+def _public_row(row: stats.Row, d: Disclosure | None) -> dict:
+    """Only whitelisted fields, each only if the office switched it on for this task."""
+    out = {"code": row.code, "text": row.text, "section": f"{row.section_number} {row.section_title}".strip()}
+    show = set(d.shown_fields()) if d else set()
+    out["lead_unit"] = row.lead_unit if "show_lead_unit" in show else ""
+    out["status"] = row.status_label if "show_status" in show else ""
+    out["status_key"] = row.status if "show_status" in show else ""
+    out["percent"] = (
+        row.progress if "show_progress" in show and (row.percent is not None or row.status == "closed") else None
+    )
+    out["updated"] = row.updated if "show_updated" in show else None
+    out["summary"] = d.summary if d and "show_summary" in show else ""
+    return out
+
+
+def _rows(tasks, day) -> list[dict]:
+    rows = stats.collect(tasks, day, public=True)
+    disclosures = {
+        d.task_id: d for d in Disclosure.objects.filter(task_id__in=tasks.values("id")).only(*_DISCLOSURE_FIELDS)
+    }
+    return [_public_row(r, disclosures.get(r.id)) for r in rows]
+
+
+_DISCLOSURE_FIELDS = ["task_id", "summary", *(name for name, _ in FIELDS)]
+
+
+def _report(pk, day) -> WorkReport:
+    try:
+        report = WorkReport.objects.select_related("government").get(pk=int(pk))
+    except (WorkReport.DoesNotExist, ValueError, TypeError):
+        raise Http404("没有这份报告") from None
+    if not access.public_tasks(day).filter(report=report).exists():
+        raise Http404("没有这份报告")
+    return report
+
+
+def index(request):
+    day = timezone.localdate()
+    tasks = access.public_tasks(day)
+    counts = stats.public_report_counts(tasks)
+    reports = list(WorkReport.objects.filter(id__in=list(counts)).select_related("government").order_by("-year", "-id"))
+    for r in reports:
+        r.public_total = counts[r.pk]["total"]
+        r.public_closed = counts[r.pk]["closed"]
+    return render(request, "public/index.html", {"reports": reports, "day": day})
+
+
+def year(request, year):
+    day = timezone.localdate()
+    ids = access.public_tasks(day).filter(report__year=year).values("report_id")
+    reports = list(WorkReport.objects.filter(id__in=ids).select_related("government").order_by("-id"))
+    if not reports:
+        raise Http404("该年度没有公开的报告")
+    if len(reports) == 1:
+        return redirect("public_report", pk=reports[0].pk)
+    return render(request, "public/index.html", {"reports": reports, "day": day, "year": year})
+
+
+def report(request, pk):
+    day = timezone.localdate()
+    report = _report(pk, day)
+    tasks = access.public_tasks(day).filter(report=report)
+    sections = list(tasks.order_by("position").values_list("section_number", "section_title").distinct())
+    sections = list(dict.fromkeys(f"{n} {t}".strip() for n, t in sections))
+    section = request.GET.get("section", "")
+    if section:
+        number, _, title = section.partition(" ")
+        tasks = tasks.filter(section_title=title) if title else tasks.filter(section_title=number)
+    page = Paginator(tasks.order_by("position", "id").values_list("id", flat=True), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = _rows(Task.objects.filter(id__in=list(page.object_list)), day)
+    grouped: dict = {}
+    for row in rows:
+        grouped.setdefault(row["section"], []).append(row)
+    return render(
+        request,
+        "public/report.html",
+        {"report": report, "grouped": grouped, "sections": sections, "section": section, "page": page, "day": day},
+    )
+
+
+def task(request, pk, code):
+    day = timezone.localdate()
+    report = _report(pk, day)
+    tasks = access.public_tasks(day).filter(report=report, code=code)
+    rows = _rows(tasks, day)
+    if not rows:
+        raise Http404("没有这项公开任务")
+    return render(request, "public/task.html", {"report": report, "row": rows[0], "day": day})
+
+
+def method(request):
+    return render(
+        request,
+        "public/method.html",
+        {"statuses": STATUS_DEFINITIONS, "columns": DATA_COLUMNS, "day": timezone.localdate()},
+    )
+
+
+def _csv(rows: list[list]) -> HttpResponse:
+    from luoshi.dashboards.exports import csv_safe
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for values in rows:
+        writer.writerow([csv_safe(v) for v in values])
+    response = HttpResponse(("\ufeff" + out.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8")
+    return response
+
+
+def report_csv(request, pk):
+    day = timezone.localdate()
+    report = _report(pk, day)
+    rows = _rows(access.public_tasks(day).filter(report=report), day)
+    table = [[c for c, _ in DATA_COLUMNS]]
+    for r in rows:
+        table.append(
+            [
+                report.pk,
+                report.year,
+                r["code"],
+                r["section"],
+                r["text"],
+                r["lead_unit"],
+                r["status"],
+                "" if r["percent"] is None else r["percent"],
+                r["updated"].isoformat() if r["updated"] else "",
+                r["summary"],
+                day.isoformat(),
+            ]
+        )
+    response = _csv(table)
+    response["Content-Disposition"] = f'attachment; filename="luoshi-public-{report.year}-{report.pk}.csv"'
+    return response
+
+
+def columns_csv(request):
+    response = _csv([["列名", "说明"], *DATA_COLUMNS])
+    response["Content-Disposition"] = 'attachment; filename="luoshi-public-columns.csv"'
+    return response
+
+
+# ---------------------------------------------------------------------------------------------- office settings
+
+
+@login_required
+def manage(request, pk):
+    report = access.report_for_supervisor(request.user, pk)
+    if not access.can_manage_disclosure(request.user, report):
+        raise Http404("页面不存在")
+    tasks = (
+        Task.objects.filter(report=report, kind="task", published_at__isnull=False)
+        .select_related("lead_unit", "disclosure")
+        .order_by("position", "id")
+    )
+    page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
+    for t in page.object_list:
+        t.d = getattr(t, "disclosure", None)
+    return render(
+        request,
+        "public/manage.html",
+        {"report": report, "page": page, "fields": FIELDS, "day": timezone.localdate()},
+    )
+
+
+@login_required
+@require_POST
+def manage_bulk(request, pk):
+    report = access.report_for_supervisor(request.user, pk)
+    if not access.can_manage_disclosure(request.user, report):
+        raise Http404("页面不存在")
+    ids = [int(v) for v in request.POST.getlist("task") if v.isdigit()]
+    op = request.POST.get("op", "")
+    try:
+        if op == "publish":
+            n = actions.bulk_update(report, request.user, ids, public=True)
+        elif op == "unpublish":
+            n = actions.bulk_update(report, request.user, ids, public=False)
+        elif op == "fields":
+            chosen = [name for name, _ in FIELDS if request.POST.get(name)]
+            n = actions.bulk_update(report, request.user, ids, fields=chosen)
+        elif op == "embargo":
+            n = actions.bulk_update(
+                report, request.user, ids, embargo_until=actions.parse_date(request.POST.get("embargo_until", ""))
+            )
+        else:
+            raise ActionError("请选择要执行的操作")
+    except ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"已更新 {n} 项任务的公开设置")
+    return redirect("disclosure", pk=report.pk)
+
+
+@login_required
+@require_POST
+def manage_summary(request, pk):
+    task = access.task_for_editing(request.user, pk)
+    try:
+        actions.set_summary(task.pk, request.user, request.POST.get("summary", "")[:2000])
+    except ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"已保存 {task.code} 的公开摘要")
+    return redirect(f"/disclosure/{task.report_id}/#t{task.pk}")
