@@ -95,6 +95,11 @@ def setup_demo(out=None) -> dict:
             out.write("正在模拟本年度的签收、报送、审核与督办 (首次启动约需十几秒)…\n")
             out.flush()
             simulate_demo_year(report, users, _demo_today())
+            # the demo discloses its published tasks with the default public fields (政务公开)
+            from luoshi.public import actions as public_actions
+
+            published_ids = report.tasks.filter(kind="task", published_at__isnull=False).values_list("pk", flat=True)
+            public_actions.bulk_update(report, supervisor, published_ids, public=True)
     published = Task.objects.filter(report=report, published_at__isnull=False).count()
     out.write(
         f"演示数据: {government.name} · {report.title} · {published} 项任务已交办"

@@ -81,3 +81,19 @@ def _check_demo_mid_year(client):
     html = client.get(f"/tasks/{task.pk}/").content.decode()
     assert "进展报告" in html and "灯" in html
     assert client.get("/inbox/").status_code == 200
+
+
+
+def test_the_demo_discloses_its_published_ledger_on_the_public_pages(db, client):
+    report = webcli.setup_demo(out=io.StringIO())["report"]
+    index = client.get("/public/").content.decode()
+    assert report.title in index
+    task = Task.objects.get(report=report, code="2.5.1.2")
+    page = "".join(client.get(url).content.decode() for url in _public_links(index))
+    assert task.text in page
+
+
+def _public_links(html: str) -> list[str]:
+    import re
+
+    return sorted({href for href in re.findall(r'href="(/public/[^"]+)"', html) if "/method" not in href})
