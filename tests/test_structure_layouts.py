@@ -118,3 +118,17 @@ def test_it_reads_themes_numbered_in_brackets_and_enumerations_opening_paragraph
     ]
     pm = next(t for *_, t in document.tasks() if t.text.startswith("细颗粒物"))
     assert [(t.comparator, t.value, t.unit) for t in pm.targets] == [("<=", 30, "微克/立方米")]
+
+
+def test_it_reads_a_pdf_extraction_with_page_numbers_running_heads_and_circled_themes():
+    document = decompose((LAYOUTS / "province-pdf.txt").read_text("utf-8"))
+    assert document.title == "2024年政府工作报告"
+    assert {"— 1 —", "— 2 —", "某某省人民政府工作报告"} <= set(document.dropped)
+    assert outline(document) == [
+        ("plan", "一", "全力打造高水平创新平台体系", 2),
+        ("plan", "一", "着力培育壮大科技型企业群体", 1),
+        ("plan", "二", "持续增进民生福祉", 1),  # a section listing its tasks without themes
+    ]
+    first = next(t for *_, t in document.tasks())
+    assert "推动重大科研设施向社会开放共享" in first.text  # re-joined across the page break
+    assert not any("报告" in t.text for *_, t in document.tasks())

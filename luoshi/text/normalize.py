@@ -48,9 +48,11 @@ SENTENCE = re.compile(r"[^。!?]+(?:[。!?]+[”’」』)》】]*)?|[。!?]+[�
 
 PART_HEADING = re.compile(r"^(?:第)?([一二三四五六七八九十]{1,3})(?:\s*[、.]|部分\s*[、.:]?)\s*(\S.*)$")
 SECTION_HEADING = re.compile(r"^\(\s*([一二三四五六七八九十]{1,3})\s*\)\s*(\S.*)$")
-# a theme's own number: "1." "1、" "(1)", or an enumeration opening a paragraph: "一要" "二是"
+# a theme's own number: "1." "1、" "(1)" "①", a leading dash "——", or an enumeration opening a
+# paragraph: "一要" "二是"
 NUMBERED_THEME = re.compile(
-    r"^(?:\d{1,2}\s*[.、]|\(\s*\d{1,2}\s*\)|[一二三四五六七八九十]{1,2}(?:要|是)(?=[^,:、]))\s*(?P<body>\S.*)$"
+    r"^(?:\d{1,2}\s*[.、]|\(\s*\d{1,2}\s*\)|[①-⑳]|——|[一二三四五六七八九十]{1,2}(?:要|是)(?=[^,:、]))"
+    r"\s*(?P<body>\S.*)$"
 )
 
 ADVERT = re.compile(r"(广告|公益|热线|服务电话|订阅|扫码|二维码|公众号|http|www\.|\.com|\.cn|宣$)")
@@ -229,6 +231,7 @@ def normalize(raw: str) -> Normalized:
             continue
         lines.append((tidy.strip(), bool(_INDENT.match(raw_line))))
 
+    lines = _drop_running_heads(lines, dropped)
     content = [line for line, _ in lines if line]
     width = _wrap_width(content)
     indented_count = sum(1 for line, ind in lines if line and ind)
@@ -265,6 +268,28 @@ def _tidy_spaces(text: str) -> str:
     """Drop spaces after CJK characters before CJK or punctuation (PDF extraction artefacts); keep
     them between Latin words."""
     return _SPACE.sub(lambda m: "" if m.start() and text[m.start() - 1] > "\x7f" else " ", text)
+
+
+def _drop_running_heads(lines: list[tuple[str, bool]], dropped: list[str]) -> list[tuple[str, bool]]:
+    """A short title line repeated on every page (某某省人民政府工作报告) is a running head: every
+    occurrence after the first goes, and the first too unless it opens the text (the title)."""
+    counts: dict[str, int] = {}
+    for line, _ in lines:
+        if line and len(line) <= 24 and "报告" in line and is_short_title(line):
+            counts[line] = counts.get(line, 0) + 1
+    heads = {line for line, count in counts.items() if count >= 2}
+    if not heads:
+        return lines
+    first_content = next((line for line, _ in lines if line), None)
+    out, seen = [], set()
+    for line, indented in lines:
+        if line in heads and (line in seen or line != first_content):
+            dropped.append(line)
+            out.append(("", False))  # a page break: the paragraph may go on below it
+            continue
+        seen.add(line)
+        out.append((line, indented))
+    return out
 
 
 def _rejoin_cut_paragraphs(paras: list[str]) -> list[str]:

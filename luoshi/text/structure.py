@@ -95,6 +95,7 @@ class _Section:
     guidance: list[str] = field(default_factory=list)
     themes: list[tuple[str, Span, list[tuple[str, Span]]]] = field(default_factory=list)
     standalone: bool = False  # the current theme stood on its own line: its paragraphs are all tasks
+    loose: list[tuple[str, Span]] = field(default_factory=list)  # paragraphs below the heading, no theme
 
 
 @dataclass
@@ -133,8 +134,9 @@ def outline(norm: Normalized) -> Outline:
     preamble: list[Paragraph] = []
     targets: list[Paragraph] = []
 
-    for para in paras:
+    for index, para in enumerate(paras):
         text = para.text
+        following = paras[index + 1].text if index + 1 < len(paras) else None
         heading = _part_heading(text)
         if heading:
             number, ptitle, rest_at = heading
@@ -149,7 +151,7 @@ def outline(norm: Normalized) -> Outline:
                 preamble.append(para)
                 continue
             parts.append(_Part(None, None, None, None))  # the report begins mid-part (a later page)
-        _body(parts[-1], para, speech)
+        _body(parts[-1], para, speech, following)
     return Outline(title, parts, speech, preamble, targets)
 
 
@@ -188,7 +190,8 @@ def _part_heading(text: str) -> tuple[str | None, str, int | None] | None:
     return None
 
 
-def _body(part: _Part, para: Paragraph, speech: list[str]) -> None:
+def _body(part: _Part, para: Paragraph, speech: list[str], following: str | None = None) -> None:
+    """File one paragraph under ``part``; ``following`` is the next paragraph's text, if any."""
     text, (start, _) = para.text, para.span
     m = SECTION_HEADING.match(text)
     if m:
@@ -222,7 +225,11 @@ def _body(part: _Part, para: Paragraph, speech: list[str]) -> None:
         first, first_span = first[offset:], (first_span[0] + offset, first_span[1])
     theme_like = _theme_like(first)
 
-    if len(sentences) == 1 and theme_like and (numbered or not first.endswith(("。", "!")) or len(first) <= 16):
+    if (
+        len(sentences) == 1
+        and theme_like
+        and (numbered or not first.endswith(("。", "!")) or len(first) <= 16 or not _opens_like_a_theme(following))
+    ):
         # a theme on its own line: the paragraphs below it are its tasks
         section.themes.append((_strip_end(first), first_span, []))
         section.standalone = True
@@ -236,8 +243,20 @@ def _body(part: _Part, para: Paragraph, speech: list[str]) -> None:
         return
     if section.themes:
         section.themes[-1][2].extend(sentences)  # a paragraph continuing the theme above
+    elif section.number:
+        section.loose.extend(sentences)  # tasks if the section never names a theme, else guidance
     else:
         section.guidance.extend(s for s, _ in sentences)
+
+
+def _opens_like_a_theme(text: str | None) -> bool:
+    """Whether a paragraph opens with a heading or a short theme sentence of its own (so the one-line
+    paragraph before it is a theme of the inline kind, not a theme standing over paragraphs)."""
+    if text is None:
+        return True
+    if SECTION_HEADING.match(text) or PART_HEADING.match(text) or NUMBERED_THEME.match(text):
+        return True
+    return len(text.split("。", 1)[0]) <= THEME_MAX
 
 
 def _theme_like(sentence: str) -> bool:
@@ -279,6 +298,12 @@ def build_parts(
             themes = []
             if s_index == 0 and numbered and not section.number:
                 _themes_to_guidance(section)  # a part's opening words before its first section
+            if section.loose:
+                if section.themes:
+                    section.guidance.extend(text for text, _ in section.loose)
+                else:  # a section that lists its tasks without themes: the section is their theme
+                    section.themes.append((section.title or "", section.span or part.span, section.loose))
+                section.loose = []
             if not section.guidance and not section.themes:
                 continue
             if kind != "review":
