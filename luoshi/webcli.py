@@ -41,7 +41,7 @@ def setup_demo(out=None) -> dict:
     from django.db import transaction
 
     from luoshi.accounts.models import Government, Unit, User
-    from luoshi.reports.importing import decompose_for, report_title
+    from luoshi.reports.importing import decompose_for, document_fields, report_title
     from luoshi.tasks import actions
     from luoshi.tasks.models import Task
     from luoshi.text import load_units
@@ -77,14 +77,11 @@ def setup_demo(out=None) -> dict:
             report = actions.import_report(
                 government,
                 supervisor,
-                text=document.text,
                 proposals=proposals,
                 year=year,
                 title=report_title(document, government, year),
                 filename=SAMPLE_REPORT.name,
-                main_targets=[t.to_dict() for t in document.targets],
-                warnings=list(document.warnings),
-                dropped=list(document.dropped),
+                **document_fields(document),
             )
             ids = list(report.tasks.filter(kind="task").values_list("pk", flat=True))
             actions.accept_suggestions(report, ids, supervisor)

@@ -22,7 +22,9 @@ def month_period(key: str) -> periods.Period:
     return period
 
 
-def next_number(report, prefix: str) -> str:
+def next_number(report) -> str:
+    """The suggested 文号 of the next circular, e.g. 海西督〔2026〕3号."""
+    prefix = report.government.name.removesuffix("州").removesuffix("市").removesuffix("县")[:4] + "督"
     count = Circular.objects.filter(report__government=report.government, created_at__year=timezone.now().year).count()
     return f"{prefix}〔{timezone.localdate().year}〕{count + 1}号"
 

@@ -313,14 +313,6 @@ def trend(tasks: QuerySet[Task], day: datetime.date | None = None) -> list[dict]
     return out[-12:]
 
 
-def report_figures(rows: list[Row]) -> dict:
-    """Counts by lifecycle status (for the public index) of a list of rows."""
-    by_status: dict = {}
-    for row in rows:
-        by_status[row.status] = by_status.get(row.status, 0) + 1
-    return by_status
-
-
 def public_report_counts(tasks: QuerySet[Task]) -> dict:
     """Per report: number of public tasks and how many are closed (one aggregate query)."""
     rows = tasks.values("report_id").annotate(total=Count("id"), closed=Count("id", filter=Q(status="closed")))

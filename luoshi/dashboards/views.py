@@ -12,7 +12,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from luoshi.accounts.models import Unit
-from luoshi.reports.models import WorkReport
 from luoshi.tasks import access
 from luoshi.tasks.actions import ActionError
 
@@ -79,9 +78,7 @@ def dashboard(request):
     order = "asc" if request.GET.get("order") == "asc" else "desc"
     day = timezone.localdate()
     context = {"kind": kind, "report": report, "day": day, "sort": sort, "order": order}
-    context["reports"] = list(
-        WorkReport.objects.filter(government_id=user.government_id).values_list("id", "year", "title")
-    )
+    context["reports"] = list(access.dashboard_reports(user).values_list("id", "year", "title"))
     if report is None:
         return render(request, "dashboards/dashboard.html", context)
 
@@ -104,7 +101,7 @@ def dashboard(request):
         context["unit_chart"] = charts.light_bars(by_unit, "unit", "红黄灯最多的牵头单位 (前15)")
         context["trend"] = stats.trend(tasks, day)
         context["trend_chart"] = charts.trend_bars(context["trend"], "trend", "各期报送进度")
-        context["can_manage"] = kind == "office" and access.can_manage_circulars(user, report)
+        context["can_manage"] = access.can_manage_circulars(user, report)
         context["units"] = list(Unit.objects.filter(government_id=report.government_id).values_list("id", "short_name"))
     else:
         ordered = sorted(rows, key=lambda r: (-["none", "green", "yellow", "red"].index(r.light), r.code))
@@ -139,12 +136,11 @@ def circulars(request, pk):
             return redirect("circulars", pk=report.pk)
         messages.success(request, f"已生成通报 {circular.number}, 请预览后下载")
         return redirect("circular_preview", pk=circular.pk)
-    prefix = report.government.name.removesuffix("州").removesuffix("市").removesuffix("县")[:4] + "督"
     context = {
         "report": report,
         "circulars": Circular.objects.filter(report=report),
         "months": actions.recent_months(report, timezone.localdate()),
-        "number": actions.next_number(report, prefix),
+        "number": actions.next_number(report),
     }
     return render(request, "dashboards/circulars.html", context)
 

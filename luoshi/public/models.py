@@ -6,8 +6,6 @@ past their embargo date. Everything else (comments, evidence, instructions, name
 
 from __future__ import annotations
 
-import datetime
-
 from django.conf import settings
 from django.db import models
 
@@ -44,9 +42,6 @@ class Disclosure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task.code} {'公开' if self.public else '不公开'}"
-
-    def is_visible_on(self, day: datetime.date) -> bool:
-        return self.public and (self.embargo_until is None or self.embargo_until <= day)
 
     def shown_fields(self) -> list[str]:
         return [name for name, _ in FIELDS if getattr(self, name)]

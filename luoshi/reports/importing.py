@@ -116,5 +116,15 @@ def _prefix(section, part_index: int, section_index: int) -> str:
     return f"{part_index}.{section_index}"
 
 
+def document_fields(document) -> dict:
+    """What import_report and reimport_report keep of a decomposed document besides its proposals."""
+    return {
+        "text": document.text,
+        "main_targets": [t.to_dict() for t in document.targets],
+        "warnings": list(document.warnings),
+        "dropped": list(document.dropped),
+    }
+
+
 def report_title(document, government: Government, year: int) -> str:
     return f"{government.name}{year}年{document.title or '政府工作报告'}"

@@ -16,7 +16,7 @@ from luoshi.tasks.forms import BulkForm
 from luoshi.tasks.models import Task
 
 from .forms import ImportForm, SpreadsheetForm
-from .importing import decompose_for, read_upload, report_title
+from .importing import decompose_for, document_fields, read_upload, report_title
 from .source import segments
 
 SIGNING_SALT = "luoshi.ledger-import"
@@ -49,14 +49,11 @@ def report_import(request):
             report = actions.import_report(
                 government,
                 request.user,
-                text=document.text,
                 proposals=proposals,
                 year=year,
                 title=report_title(document, government, year),
                 filename=filename,
-                main_targets=[t.to_dict() for t in document.targets],
-                warnings=list(document.warnings),
-                dropped=list(document.dropped),
+                **document_fields(document),
             )
         except actions.ActionError as exc:
             form.add_error(None, str(exc))
@@ -82,15 +79,7 @@ def report_reimport(request, pk):
             year = form.cleaned_data["year"]
             document, proposals = decompose_for(report.government, text, year)
             summary = actions.reimport_report(
-                report,
-                request.user,
-                text=document.text,
-                proposals=proposals,
-                year=year,
-                filename=filename,
-                main_targets=[t.to_dict() for t in document.targets],
-                warnings=list(document.warnings),
-                dropped=list(document.dropped),
+                report, request.user, proposals=proposals, year=year, filename=filename, **document_fields(document)
             )
         except actions.ActionError as exc:
             form.add_error(None, str(exc))

@@ -246,6 +246,13 @@ def dashboard_kind(user) -> str | None:
     return None
 
 
+def default_leader_filter(user) -> int | None:
+    """The leader a ledger is filtered on when none is chosen: a leader's own portfolio, else none."""
+    if getattr(user, "is_authenticated", False) and user.role == User.LEADER:
+        return user.pk
+    return None
+
+
 def dashboard_tasks(user) -> QuerySet[Task]:
     """The published tasks a dashboard counts: a leader's portfolio, a unit's share, the whole ledger."""
     tasks = visible_tasks(user).filter(kind="task", published_at__isnull=False)
@@ -254,9 +261,14 @@ def dashboard_tasks(user) -> QuerySet[Task]:
     return tasks
 
 
+def dashboard_reports(user) -> QuerySet[WorkReport]:
+    """The ledgers a dashboard may switch between: those of the user's government."""
+    return WorkReport.objects.filter(government_id=getattr(user, "government_id", None))
+
+
 def dashboard_report(user, pk=None) -> WorkReport | None:
     """The ledger a dashboard shows: the given one if the user sees any task of it, else their newest."""
-    reports = WorkReport.objects.filter(government_id=getattr(user, "government_id", None))
+    reports = dashboard_reports(user)
     if pk not in (None, ""):
         try:
             return reports.get(pk=int(pk))

@@ -3,13 +3,9 @@ from django.contrib import admin
 from .models import AuditEntry, SuggestionOverride, Tag, Task
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    """The audit trail is append-only: readable here, never added, changed or deleted."""
-
-    list_display = ["at", "actor", "model", "object_id", "field", "old", "new"]
-    list_filter = ["model", "field"]
-    search_fields = ["object_id", "old", "new"]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records kept as evidence or changed only through audited pages: readable here, never added,
+    changed or deleted."""
 
     def has_add_permission(self, request):
         return False
@@ -19,6 +15,15 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    """The audit trail is append-only: readable here, never added, changed or deleted."""
+
+    list_display = ["at", "actor", "model", "object_id", "field", "old", "new"]
+    list_filter = ["model", "field"]
+    search_fields = ["object_id", "old", "new"]
 
 
 @admin.register(SuggestionOverride)
@@ -32,18 +37,9 @@ class TagAdmin(admin.ModelAdmin):
 
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
+class TaskAdmin(ReadOnlyAdmin):
     """Read-only: task changes go through the ledger pages so every field change is audited."""
 
     list_display = ["code", "text", "status", "lead_unit", "report"]
     list_filter = ["status", "kind", "report"]
     search_fields = ["code", "text"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -107,15 +107,15 @@ class Task(models.Model):
         return self.published_at is not None
 
     @property
+    def awaits_suggestion(self) -> bool:
+        """A task with no lead unit yet for which the engine suggested one (the review's 采纳建议)."""
+        return self.kind == "task" and self.lead_unit_id is None and bool((self.suggestion or {}).get("leads"))
+
+    @property
     def span(self) -> tuple[int, int] | None:
         if self.span_start is None or self.span_end is None:
             return None
         return (self.span_start, self.span_end)
-
-    def source_sentence(self) -> str:
-        if self.span is None:
-            return ""
-        return self.report.source_text[self.span_start : self.span_end]
 
     def tag_names(self) -> list[str]:
         return [t.name for t in self.tags.all()]

@@ -10,7 +10,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from luoshi.accounts.models import User
 from luoshi.reports.source import context
 from luoshi.tracking import actions as tracking_actions
 from luoshi.tracking import health as tracking_health
@@ -66,8 +65,9 @@ def ledger(request):
     tasks = access.visible_tasks(user).filter(kind="task")
     sections = list(dict.fromkeys(tasks.order_by("position").values_list("section_title", flat=True)))
     data = request.GET.copy()
-    if user.role == User.LEADER and "leader" not in data:
-        data["leader"] = str(user.pk)  # a leader's ledger opens on their own portfolio
+    own = access.default_leader_filter(user)
+    if own is not None and "leader" not in data:
+        data["leader"] = str(own)  # a leader's ledger opens on their own portfolio
     form = LedgerFilterForm(data, government_id=user.government_id, sections=[s for s in sections if s])
     if form.is_valid():
         f = form.cleaned_data
@@ -208,6 +208,17 @@ def _row(request, task: Task, error: str = ""):
     return render(request, "reports/_task_row.html", {"task": task, "unmatched_ids": unmatched, "row_error": error})
 
 
+def _row_reply(request, task: Task, error: str, done: str, back: str):
+    """After a review-row action: the row again for htmx, else the outcome as a message and a redirect."""
+    if request.htmx:
+        return _row(request, task, error)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, done)
+    return redirect(back)
+
+
 @login_required
 @require_POST
 def task_kind(request, pk):
@@ -218,13 +229,13 @@ def task_kind(request, pk):
         actions.update_task(task.pk, request.user, _version(request), {"kind": kind})
     except actions.ActionError as exc:
         error = str(exc)
-    if request.htmx:
-        return _row(request, task, error)
-    if error:
-        messages.error(request, error)
-    else:
-        messages.success(request, f"{task.code} 已改为{dict(Task.KIND_CHOICES)[kind]}")
-    return redirect(f"/reports/{task.report_id}/#task-{task.pk}")
+    return _row_reply(
+        request,
+        task,
+        error,
+        f"{task.code} 已改为{dict(Task.KIND_CHOICES)[kind]}",
+        f"/reports/{task.report_id}/#task-{task.pk}",
+    )
 
 
 @login_required
@@ -233,13 +244,7 @@ def task_accept(request, pk):
     task = access.task_for_editing(request.user, pk)
     count = actions.accept_suggestions(task.report, [task.pk], request.user)
     error = "" if count else "没有可采纳的建议 (已有牵头单位或引擎没有建议)"
-    if request.htmx:
-        return _row(request, task, error)
-    if error:
-        messages.error(request, error)
-    else:
-        messages.success(request, f"{task.code} 已采纳建议的责任单位")
-    return redirect(_back(request, task))
+    return _row_reply(request, task, error, f"{task.code} 已采纳建议的责任单位", _back(request, task))
 
 
 @login_required

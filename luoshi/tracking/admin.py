@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from luoshi.tasks.admin import ReadOnlyAdmin  # escalation and health records are evidence
+
 from .models import Delivery, HealthChange, Reminder, SupervisionOrder, TrackingSettings, Webhook
 
 
@@ -19,31 +21,18 @@ class DeliveryAdmin(admin.ModelAdmin):
     list_filter = ["status", "channel"]
 
 
-class ReadOnly(admin.ModelAdmin):
-    """Escalation and health records are evidence: readable here, never added, changed or deleted."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Reminder)
-class ReminderAdmin(ReadOnly):
+class ReminderAdmin(ReadOnlyAdmin):
     list_display = ["on", "kind", "task", "subject", "due", "key"]
     list_filter = ["kind"]
 
 
 @admin.register(SupervisionOrder)
-class SupervisionOrderAdmin(ReadOnly):
+class SupervisionOrderAdmin(ReadOnlyAdmin):
     list_display = ["on", "number", "task", "cause"]
 
 
 @admin.register(HealthChange)
-class HealthChangeAdmin(ReadOnly):
+class HealthChangeAdmin(ReadOnlyAdmin):
     list_display = ["on", "task", "old", "new", "cause"]
     list_filter = ["new"]

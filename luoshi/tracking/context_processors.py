@@ -1,4 +1,4 @@
-"""The header's unread count (a read, no logic beyond the count)."""
+"""The header's unread count and which office links it shows (reads; the decisions are access.py's)."""
 
 from __future__ import annotations
 
@@ -9,4 +9,9 @@ def inbox(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"unread_count": access.notifications_of(user).filter(read_at__isnull=True).count()}
+    return {
+        "unread_count": access.notifications_of(user).filter(read_at__isnull=True).count(),
+        "nav_reports": access.is_supervisor(user),
+        "nav_units": access.can_manage_units(user),
+        "nav_deliveries": access.can_see_deliveries(user),
+    }

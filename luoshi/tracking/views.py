@@ -48,13 +48,19 @@ def panel(request, task) -> dict:
         ProgressReport.objects.filter(task=task).select_related("review", "author", "unit").prefetch_related("evidence")
     )
     choices = open_periods(task, day)
+    extensions = list(task.extension_requests.select_related("requested_by", "decided_by"))
+    for e in extensions:
+        e.can_decide = access.can_decide_extension(user, e)
+    closings = list(task.closing_requests.select_related("requested_by", "decided_by"))
+    for c in closings:
+        c.can_decide = access.can_decide_closing(user, c)
     return {
         "health": health.compute(task, day),
         "health_changes": list(HealthChange.objects.filter(task=task).order_by("on", "id")),
         "progress_reports": reports,
         "contributions": list(task.contributions.select_related("unit", "author")),
-        "extensions": list(task.extension_requests.select_related("requested_by", "decided_by")),
-        "closings": list(task.closing_requests.select_related("requested_by", "decided_by")),
+        "extensions": extensions,
+        "closings": closings,
         "instructions": list(task.instructions.select_related("author")),
         "orders": list(task.supervision_orders.all()),
         "reminders": list(task.reminders.all()),
@@ -64,8 +70,6 @@ def panel(request, task) -> dict:
         "can_extend": access.can_request_extension(user, task),
         "can_close": access.can_request_closing(user, task),
         "can_instruct": access.can_instruct(user, task),
-        "can_decide_extension": {e.pk: access.can_decide_extension(user, e) for e in task.extension_requests.all()},
-        "can_decide_closing": {c.pk: access.can_decide_closing(user, c) for c in task.closing_requests.all()},
         "report_form": ProgressReportForm(periods=choices, initial={"idempotency_key": uuid.uuid4().hex}),
         "contribution_form": ContributionForm(periods=choices, prefix="contribution"),
         "review_form": ReviewForm(prefix="review"),
@@ -84,6 +88,20 @@ def _errors(request, form) -> None:
     for errors in form.errors.values():
         for error in errors:
             messages.error(request, error)
+
+
+def _submit(request, form, task_id, act, done: str):
+    """Validate ``form``, run ``act`` on its cleaned data, say how it went, and go back to the task."""
+    if not form.is_valid():
+        _errors(request, form)
+        return _back(task_id)
+    try:
+        act(form.cleaned_data)
+    except ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, done)
+    return _back(task_id)
 
 
 @login_required
@@ -125,16 +143,13 @@ def contribution_submit(request, pk):
         messages.error(request, "只有配合单位可以报送配合进展")
         return _back(task.pk)
     form = ContributionForm(request.POST, periods=open_periods(task), prefix="contribution")
-    if not form.is_valid():
-        _errors(request, form)
-        return _back(task.pk)
-    try:
-        actions.contribute(task.pk, request.user, **form.cleaned_data)
-    except ActionError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "配合进展已报送给牵头单位")
-    return _back(task.pk)
+    return _submit(
+        request,
+        form,
+        task.pk,
+        lambda data: actions.contribute(task.pk, request.user, **data),
+        "配合进展已报送给牵头单位",
+    )
 
 
 @login_required
@@ -172,16 +187,9 @@ def extension_request(request, pk):
         messages.error(request, "只有牵头单位可以为推进中的任务申请延期")
         return _back(task.pk)
     form = ExtensionForm(request.POST, prefix="extension")
-    if not form.is_valid():
-        _errors(request, form)
-        return _back(task.pk)
-    try:
-        actions.request_extension(task.pk, request.user, **form.cleaned_data)
-    except ActionError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "延期申请已提交")
-    return _back(task.pk)
+    return _submit(
+        request, form, task.pk, lambda data: actions.request_extension(task.pk, request.user, **data), "延期申请已提交"
+    )
 
 
 @login_required
@@ -191,18 +199,15 @@ def extension_decide(request, pk):
     if not access.can_decide_extension(request.user, extension):
         raise Http404("没有这项申请")
     form = DecisionForm(request.POST, prefix="decision")
-    if not form.is_valid():
-        _errors(request, form)
-        return _back(extension.task_id)
-    try:
-        actions.decide_extension(
-            extension.pk, request.user, approve=form.cleaned_data["approve"] == "1", reason=form.cleaned_data["reason"]
-        )
-    except ActionError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "已处理延期申请")
-    return _back(extension.task_id)
+    return _submit(
+        request,
+        form,
+        extension.task_id,
+        lambda data: actions.decide_extension(
+            extension.pk, request.user, approve=data["approve"] == "1", reason=data["reason"]
+        ),
+        "已处理延期申请",
+    )
 
 
 @login_required
@@ -213,16 +218,9 @@ def closing_request(request, pk):
         messages.error(request, "只有牵头单位可以申请办结")
         return _back(task.pk)
     form = ClosingForm(request.POST, prefix="closing")
-    if not form.is_valid():
-        _errors(request, form)
-        return _back(task.pk)
-    try:
-        actions.request_closing(task.pk, request.user, **form.cleaned_data)
-    except ActionError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "办结申请已提交")
-    return _back(task.pk)
+    return _submit(
+        request, form, task.pk, lambda data: actions.request_closing(task.pk, request.user, **data), "办结申请已提交"
+    )
 
 
 @login_required
@@ -232,18 +230,15 @@ def closing_decide(request, pk):
     if not access.can_decide_closing(request.user, closing):
         raise Http404("没有这项申请")
     form = DecisionForm(request.POST, prefix="decision")
-    if not form.is_valid():
-        _errors(request, form)
-        return _back(closing.task_id)
-    try:
-        actions.decide_closing(
-            closing.pk, request.user, approve=form.cleaned_data["approve"] == "1", reason=form.cleaned_data["reason"]
-        )
-    except ActionError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "已处理办结申请")
-    return _back(closing.task_id)
+    return _submit(
+        request,
+        form,
+        closing.task_id,
+        lambda data: actions.decide_closing(
+            closing.pk, request.user, approve=data["approve"] == "1", reason=data["reason"]
+        ),
+        "已处理办结申请",
+    )
 
 
 @login_required
