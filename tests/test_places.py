@@ -60,9 +60,7 @@ def test_every_locality_of_a_list_is_found_in_order_of_mention(catalog):
 
 
 def test_the_longest_name_wins_and_places_are_not_repeated(catalog):
-    places, mentions = find_places(
-        "支持格尔木市建设副中心城市,格尔木要发挥龙头作用,冷湖和茫崖协同发展。", catalog
-    )
+    places, mentions = find_places("支持格尔木市建设副中心城市,格尔木要发挥龙头作用,冷湖和茫崖协同发展。", catalog)
     assert places == ("格尔木市", "茫崖市")
     assert mentions == ("格尔木市", "格尔木", "冷湖", "茫崖")
 

@@ -83,7 +83,6 @@ def _check_demo_mid_year(client):
     assert client.get("/inbox/").status_code == 200
 
 
-
 def test_the_demo_discloses_its_published_ledger_on_the_public_pages(db, client):
     report = webcli.setup_demo(out=io.StringIO())["report"]
     index = client.get("/public/").content.decode()
