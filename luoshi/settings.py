@@ -129,6 +129,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "luoshi.ops.middleware.LoginThrottleMiddleware",
+    "luoshi.ops.middleware.RejectNulMiddleware",
     "luoshi.ops.middleware.DatabaseUnavailableMiddleware",
 ]
 

@@ -1,0 +1,225 @@
+"""Backup and restore of a whole installation as one archive (``export_all`` / ``import_all``).
+
+The archive (``.tar.gz``) holds:
+
+- ``manifest.json`` — format version, creation time, the applied migrations, and for every model its
+  row count and the SHA-256 of its data file; for every stored file its size and SHA-256;
+- ``data/<app_label>.<model>.json`` — Django's JSON serialisation of every row (primary keys kept,
+  content types and permissions by natural key so they match the target's freshly migrated ones);
+- ``media/<name>`` — every stored file (evidence) under the name the database refers to.
+
+Restoring needs an EMPTY, migrated database of the same schema; it runs in one transaction, checks
+every checksum first, and resets the primary-key sequences (PostgreSQL) afterwards.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import io
+import json
+import tarfile
+import tempfile
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.core import serializers
+from django.core.files.storage import default_storage
+from django.core.management.color import no_style
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, models, transaction
+from django.db.migrations.recorder import MigrationRecorder
+
+FORMAT = "luoshi-archive/1"
+# Rows that ``migrate`` recreates on the target, or that are transient: not part of a backup.
+SKIPPED = {"contenttypes.contenttype", "auth.permission", "sessions.session", "ops.loginfailure"}
+
+
+class ExactJSONEncoder(DjangoJSONEncoder):
+    """Django's encoder cuts times to milliseconds; a restore must give back the very same instants."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime | datetime.time):
+            return o.isoformat()
+        return super().default(o)
+
+
+class ArchiveError(Exception):
+    """The archive cannot be written or restored; the message says why, in Chinese."""
+
+
+def archived_models() -> list[type[models.Model]]:
+    """Every concrete model whose rows a backup carries, in dependency order."""
+    chosen = []
+    for model in apps.get_models():
+        label = model._meta.label_lower
+        if model._meta.proxy or not model._meta.managed or label in SKIPPED:
+            continue
+        chosen.append(model)
+    by_app: dict = {}
+    for model in chosen:
+        by_app.setdefault(model._meta.app_config, []).append(model)
+    ordered = serializers.sort_dependencies(list(by_app.items()), allow_cycles=True)
+    return [m for m in ordered if m in chosen]
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _file_fields(model) -> list[models.FileField]:
+    return [f for f in model._meta.concrete_fields if isinstance(f, models.FileField)]
+
+
+def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
+    info = tarfile.TarInfo(name)
+    info.size = len(data)
+    info.mtime = int(datetime.datetime.now().timestamp())
+    info.mode = 0o600
+    tar.addfile(info, io.BytesIO(data))
+
+
+def export_all(out_path, *, progress=None) -> dict:
+    """Write the whole installation to ``out_path``; returns the manifest."""
+    manifest: dict = {
+        "format": FORMAT,
+        "created_at": datetime.datetime.now(datetime.UTC).isoformat(),
+        "database": connection.vendor,
+        "migrations": sorted(f"{app}.{name}" for app, name in MigrationRecorder(connection).applied_migrations()),
+        "models": {},
+        "files": {},
+    }
+    out_path = Path(out_path)
+    tmp = out_path.with_name(out_path.name + ".part")
+    # REPEATABLE READ on PostgreSQL: every model is read from the same snapshot.
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        with tarfile.open(tmp, "w:gz") as tar:
+            for model in archived_models():
+                label = model._meta.label_lower
+                queryset = model._base_manager.order_by(model._meta.pk.name)
+                with tempfile.TemporaryFile("w+b") as spool:
+                    text = io.TextIOWrapper(spool, encoding="utf-8")
+                    serializers.serialize(
+                        "json",
+                        queryset.iterator(chunk_size=2000),
+                        stream=text,
+                        use_natural_foreign_keys=True,
+                        cls=ExactJSONEncoder,
+                    )
+                    text.flush()
+                    spool.seek(0)
+                    data = spool.read()
+                    text.detach()
+                count = queryset.count()
+                _add_bytes(tar, f"data/{label}.json", data)
+                manifest["models"][label] = {"count": count, "sha256": _sha256(data)}
+                for field in _file_fields(model):
+                    for name in queryset.exclude(**{field.name: ""}).values_list(field.name, flat=True):
+                        if not name or name in manifest["files"]:
+                            continue
+                        try:
+                            with default_storage.open(name, "rb") as fh:
+                                blob = fh.read()
+                        except FileNotFoundError:
+                            raise ArchiveError(f"文件缺失, 无法完整备份: {name}") from None
+                        _add_bytes(tar, f"media/{name}", blob)
+                        manifest["files"][name] = {"size": len(blob), "sha256": _sha256(blob)}
+                if progress:
+                    progress(label, count)
+            _add_bytes(tar, "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1).encode())
+    tmp.replace(out_path)
+    return manifest
+
+
+def _read_archive(in_path) -> tuple[dict, dict[str, bytes], dict[str, bytes]]:
+    data: dict[str, bytes] = {}
+    media: dict[str, bytes] = {}
+    manifest = None
+    try:
+        with tarfile.open(in_path, "r:gz") as tar:
+            for member in tar:
+                if not member.isfile():
+                    continue
+                name = member.name
+                if name.startswith("/") or ".." in Path(name).parts:
+                    raise ArchiveError(f"归档中有不安全的路径: {name}")
+                blob = tar.extractfile(member).read()
+                if name == "manifest.json":
+                    manifest = json.loads(blob)
+                elif name.startswith("data/") and name.endswith(".json"):
+                    data[name[5:-5]] = blob
+                elif name.startswith("media/"):
+                    media[name[6:]] = blob
+    except (OSError, tarfile.TarError, EOFError) as exc:
+        raise ArchiveError(f"无法读取归档: {exc}") from exc
+    if manifest is None or manifest.get("format") != FORMAT:
+        raise ArchiveError("这不是 luoshi 的备份归档 (缺少 manifest.json 或格式不符)")
+    for label, entry in manifest["models"].items():
+        if label not in data or _sha256(data[label]) != entry["sha256"]:
+            raise ArchiveError(f"归档已损坏: {label} 的数据校验不符")
+    for name, entry in manifest["files"].items():
+        if name not in media or _sha256(media[name]) != entry["sha256"]:
+            raise ArchiveError(f"归档已损坏: 文件 {name} 校验不符")
+    return manifest, data, media
+
+
+def non_empty_models() -> list[str]:
+    return [m._meta.label_lower for m in archived_models() if m._base_manager.exists()]
+
+
+def import_all(in_path, *, progress=None) -> dict:
+    """Restore an archive into an empty, migrated database; all or nothing. Returns the manifest."""
+    manifest, data, media = _read_archive(in_path)
+    known = {m._meta.label_lower: m for m in archived_models()}
+    unknown = sorted(set(manifest["models"]) - set(known))
+    if unknown:
+        raise ArchiveError(f"归档含有本版本没有的数据表: {', '.join(unknown)} (请先升级 luoshi)")
+    applied = {f"{a}.{n}" for a, n in MigrationRecorder(connection).applied_migrations()}
+    missing = sorted(set(manifest.get("migrations", [])) - applied)
+    if missing:
+        raise ArchiveError(f"数据库结构比归档旧, 请先执行 migrate (缺少 {missing[0]} 等 {len(missing)} 项迁移)")
+    filled = non_empty_models()
+    if filled:
+        raise ArchiveError(f"目标数据库不是空的 ({', '.join(filled[:5])} 已有数据), 拒绝导入以免覆盖")
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            with connection.constraint_checks_disabled():
+                for label in known:
+                    if label not in data:
+                        continue
+                    count = 0
+                    for obj in serializers.deserialize("json", data[label], handle_forward_references=True):
+                        obj.save()
+                        count += 1
+                    if count != manifest["models"][label]["count"]:
+                        raise ArchiveError(
+                            f"{label}: 归档记载 {manifest['models'][label]['count']} 行, 实际 {count} 行"
+                        )
+                    if progress:
+                        progress(label, count)
+            connection.check_constraints(table_names=[m._meta.db_table for m in known.values()])
+            statements = connection.ops.sequence_reset_sql(no_style(), list(known.values()))
+            if statements:
+                with connection.cursor() as cursor:
+                    for sql in statements:
+                        cursor.execute(sql)
+            root = Path(settings.MEDIA_ROOT)
+            for name, blob in media.items():
+                target = root / name
+                if target.exists():
+                    if target.read_bytes() != blob:
+                        raise ArchiveError(f"存储目录中已有不同内容的同名文件: {name}")
+                    continue
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(blob)
+                written.append(name)
+    except Exception:
+        for name in written:
+            (Path(settings.MEDIA_ROOT) / name).unlink(missing_ok=True)
+        raise
+    return manifest
