@@ -91,9 +91,10 @@ def ledger(request):
         .prefetch_related("co_units", "tags")
         .order_by("report", "position", "id")
     )
-    page = Paginator(tasks.prefetch_related("milestones"), 100).get_page(request.GET.get("page"))
+    page = Paginator(tasks, 100).get_page(request.GET.get("page"))
+    lights = tracking_health.recorded([task.pk for task in page])
     for task in page:
-        task.health = tracking_health.compute(task)
+        task.health = lights.get(task.pk)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

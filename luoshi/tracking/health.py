@@ -16,12 +16,13 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db.models import Max, Subquery
 from django.utils import timezone
 
 from luoshi.tasks.models import AuditEntry, Task
 
 from . import periods as periods_mod
-from .models import ProgressReport, TrackingSettings
+from .models import HealthChange, ProgressReport, TrackingSettings
 
 LABELS = {"green": "绿", "yellow": "黄", "red": "红"}
 ICONS = {"green": "●", "yellow": "▲", "red": "■"}  # a shape per light: readable without colour
@@ -47,6 +48,14 @@ class Health:
     @property
     def reason(self) -> str:
         return "；".join(self.reasons)
+
+
+def recorded(task_ids) -> dict[int, Health]:
+    """The last recorded light of each task (the daily run and every report, review and
+    acknowledgement record it), in two queries whatever the number of tasks: for lists."""
+    newest = HealthChange.objects.filter(task_id__in=task_ids).values("task_id").annotate(last=Max("id")).values("last")
+    rows = HealthChange.objects.filter(id__in=Subquery(newest)).values_list("task_id", "new", "cause")
+    return {task_id: Health(light, [cause] if cause else []) for task_id, light, cause in rows}
 
 
 def local_date(value: datetime.datetime) -> datetime.date:

@@ -130,8 +130,12 @@ def test_outsider_gets_404_from_every_tracking_page(
     assert Notification.objects.get(pk=mine.pk).read_at is None
 
 
-def test_the_ledger_shows_each_published_tasks_light(client_for, tracked_task, liaison):
+def test_the_ledger_shows_each_published_tasks_light_as_last_recorded(client_for, tracked_task, liaison):
+    from luoshi.tracking.actions import run_escalation
+
     with time_machine.travel(bj(2026, 3, 1), tick=True):
+        assert "■" not in client_for(liaison).get("/tasks/").content.decode()  # not yet checked
+        run_escalation(datetime.date(2026, 3, 1), send=False)  # the daily run records the light
         html = client_for(liaison).get("/tasks/").content.decode()
     assert "红灯" in html and "■" in html
 
