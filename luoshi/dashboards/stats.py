@@ -21,12 +21,13 @@ from django.utils import timezone
 
 from luoshi.accounts.models import Unit, User
 from luoshi.tasks.models import Task
-from luoshi.tracking import periods
+from luoshi.tracking import health, periods
 from luoshi.tracking.models import HealthChange, ProgressReport, ReportReview
 
 LIGHTS = ["green", "yellow", "red", "none"]
-LIGHT_LABELS = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "none": "未评估"}
-LIGHT_ICONS = {"green": "●", "yellow": "▲", "red": "■", "none": "○"}
+# the lights' words and shapes are tracking's; a task not yet checked has its own
+LIGHT_LABELS = {**{light: f"{label}灯" for light, label in health.LABELS.items()}, "none": "未评估"}
+LIGHT_ICONS = {**health.ICONS, "none": "○"}
 STATUS_LABELS = dict(Task.STATUS_CHOICES)
 
 
