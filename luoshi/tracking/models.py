@@ -154,7 +154,20 @@ class HealthChange(Immutable):
         ordering = ["on", "id"]
 
 
-class ExtensionRequest(models.Model):
+class Decided(models.Model):
+    """A request the office (or a leader) decides: who decided, when, and why."""
+
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField("审核意见", blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class ExtensionRequest(Decided):
     STATUS = [
         ("pending", "待审核"),
         ("leader", "待领导审核"),
@@ -168,11 +181,6 @@ class ExtensionRequest(models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField("申请时间")
     status = models.CharField("状态", max_length=10, choices=STATUS, default="pending")
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_reason = models.TextField("审核意见", blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "延期申请"
@@ -183,7 +191,7 @@ class ExtensionRequest(models.Model):
         return self.status in ("pending", "leader")
 
 
-class ClosingRequest(models.Model):
+class ClosingRequest(Decided):
     VERDICTS = [("met", "完成"), ("partly_met", "部分完成"), ("not_met", "未完成")]
     STATUS = [("pending", "待审核"), ("approved", "已办结"), ("refused", "未同意")]
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="closing_requests")
@@ -192,11 +200,6 @@ class ClosingRequest(models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField("申请时间")
     status = models.CharField("状态", max_length=10, choices=STATUS, default="pending")
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_reason = models.TextField("审核意见", blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "办结申请"
