@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime
 import difflib
-import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -16,6 +15,7 @@ from django.utils import timezone
 
 from luoshi.accounts.models import Government, Unit, User
 from luoshi.reports.models import WorkReport
+from luoshi.text.assign import override_term
 
 from .models import AuditEntry, Milestone, SuggestionOverride, Tag, Task
 
@@ -235,20 +235,6 @@ def accept_suggestions(report: WorkReport, task_ids, actor) -> int:
         update_task(task.pk, actor, task.version, {"lead_unit": leads[0], "co_units": co}, learn=False)
         count += 1
     return count
-
-
-OVERRIDE_CLAUSE = re.compile(r"[,，;；。:：!！?？]")
-OVERRIDE_QUOTES = str.maketrans("", "", "“”‘’\"'「」『』《》〈〉")
-
-
-def override_term(text: str) -> str:
-    """The term a confirmed assignment teaches: the task's opening clause, as the engine scans it
-    (quotes removed). Specific enough not to capture other tasks, and reports repeat such clauses."""
-    for clause in OVERRIDE_CLAUSE.split(text.translate(OVERRIDE_QUOTES)):
-        clause = clause.strip()
-        if len(clause) >= 4:
-            return clause[:100]
-    return ""
 
 
 def learn_override(task: Task, unit: Unit, actor) -> None:

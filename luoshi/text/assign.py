@@ -937,3 +937,17 @@ def suggest_units(
     ``overrides`` maps a term to a unit label and outweighs the built-in vocabulary.
     """
     return _suggester_for(units, overrides).suggest(text, theme=theme, section=section)
+
+
+_OVERRIDE_CLAUSE = re.compile(r"[,，;；。:：!！?？]")
+_OVERRIDE_QUOTES = str.maketrans("", "", "“”‘’\"'「」『』《》〈〉")
+
+
+def override_term(text: str) -> str:
+    """The term a confirmed assignment teaches: the task's opening clause, as the engine scans it
+    (quotes removed). Specific enough not to capture other tasks, and reports repeat such clauses."""
+    for clause in _OVERRIDE_CLAUSE.split(text.translate(_OVERRIDE_QUOTES)):
+        clause = clause.strip()
+        if len(clause) >= 4:
+            return clause[:100]
+    return ""
