@@ -132,3 +132,82 @@ def test_it_reads_a_pdf_extraction_with_page_numbers_running_heads_and_circled_t
     first = next(t for *_, t in document.tasks())
     assert "推动重大科研设施向社会开放共享" in first.text  # re-joined across the page break
     assert not any("报告" in t.text for *_, t in document.tasks())
+
+
+def test_a_review_without_a_heading_before_the_years_work_yields_no_tasks():
+    document = decompose((LAYOUTS / "city-untitled-review.txt").read_text("utf-8"))
+    assert [(p.title, p.kind) for p in document.parts] == [("2025年工作安排", "plan")]
+    texts = [t.text for *_, t in document.tasks()]
+    assert len(texts) == 7
+    assert not any("2024年" in t or "清醒看到" in t or "成绩来之不易" in t for t in texts)
+    assert [t.metric for t in document.targets] == ["地区生产总值增长", "城镇新增就业", "居民消费价格涨幅", "粮食产量"]
+
+
+def test_a_glossary_after_the_closing_words_is_no_task():
+    document = decompose((LAYOUTS / "city-untitled-review.txt").read_text("utf-8"))
+    assert "名词解释" in document.dropped
+    assert not any("专精特新:" in t.text or "指" in t.text[:4] for *_, t in document.tasks())
+
+
+def test_a_verb_before_a_level_word_is_no_place():
+    document = decompose((LAYOUTS / "city-untitled-review.txt").read_text("utf-8"))
+    hospital = next(t for *_, t in document.tasks() if t.text.startswith("建成市第三人民医院"))
+    assert hospital.places == ()
+    county = decompose((LAYOUTS / "county-web-footer.txt").read_text("utf-8"))
+    school = next(t for *_, t in county.tasks() if t.text.startswith("建成县第二中学"))
+    assert school.places == ()
+    village = next(t for *_, t in county.tasks() if "美丽乡村" in t.text)
+    assert village.places == ("青石镇", "白沙乡")
+
+
+def test_the_years_expected_targets_are_not_the_five_year_goals():
+    document = decompose((LAYOUTS / "province-fiveyear.txt").read_text("utf-8"))
+    metrics = [t.metric for t in document.targets if t.kind == "numeric"]
+    assert metrics == ["生产总值增长", "一般公共预算收入增长", "城镇新增就业", "城镇调查失业率"]
+    assert not any("经济保持合理增长" in t.text for t in document.targets)
+
+
+def test_enumerations_inside_a_paragraph_are_themes_with_their_tasks():
+    document = decompose((LAYOUTS / "province-fiveyear.txt").read_text("utf-8"))
+    science = [(th.title, t.text) for p, s, th, t in document.tasks() if s.number == "二" and p.number == "三"]
+    assert science == [
+        ("强化创新平台建设", "新建省级重点实验室20家。"),
+        ("壮大创新主体", "高新技术企业突破1.5万家。"),
+        ("深化科技体制改革,扩大科研经费使用自主权", "三是深化科技体制改革,扩大科研经费使用自主权。"),
+    ]
+
+
+def test_a_line_with_nothing_under_it_is_its_own_task():
+    document = decompose((LAYOUTS / "province-fiveyear.txt").read_text("utf-8"))
+    own = [(th.title, t.text) for p, s, th, t in document.tasks() if p.kind == "self"]
+    assert own == [
+        ("坚持依法行政,自觉接受人大法律监督和政协民主监督", "坚持依法行政,自觉接受人大法律监督和政协民主监督。"),
+        ("持之以恒正风肃纪,锲而不舍落实中央八项规定精神", "持之以恒正风肃纪,锲而不舍落实中央八项规定精神。"),
+    ]
+    assert all(th.tasks for p in document.parts for s in p.sections for th in s.themes)
+
+
+def test_enumerated_clauses_after_semicolons_are_tasks_of_their_own():
+    text = (
+        "政府工作报告\n一、2023年工作回顾\n过去一年，全省经济增长5%。\n二、2024年重点工作\n（一）加快建设科技强省\n"
+        "坚持创新驱动发展。一是强化创新平台建设，新建省级重点实验室20家；二是壮大创新主体，高新技术企业突破1.5万家；"
+        "三是深化科技体制改革。\n（二）持续改善民生\n一是稳定就业，城镇新增就业50万人。\n二是办好教育，新建学校10所。\n"
+    )
+    document = decompose(text)
+    assert [(s.number, th.title, t.text) for _, s, th, t in document.tasks()] == [
+        ("一", "坚持创新驱动发展", "一是强化创新平台建设,新建省级重点实验室20家;"),
+        ("一", "坚持创新驱动发展", "二是壮大创新主体,高新技术企业突破1.5万家;"),
+        ("一", "坚持创新驱动发展", "三是深化科技体制改革。"),
+        ("二", "持续改善民生", "一是稳定就业,城镇新增就业50万人。"),
+        ("二", "持续改善民生", "二是办好教育,新建学校10所。"),
+    ]
+
+
+def test_a_web_page_footer_and_toolbar_are_dropped():
+    document = decompose((LAYOUTS / "county-web-footer.txt").read_text("utf-8"))
+    assert document.title == "2024年某某县政府工作报告"
+    assert [(p.number, p.kind) for p in document.parts] == [("一", "review"), ("二", "plan"), ("三", "self")]
+    assert {"【打印本页】【关闭窗口】", "扫一扫在手机打开当前页", "字号:大 中 小"} <= set(document.dropped)
+    assert any(d.startswith("主办单位") for d in document.dropped)
+    assert len(list(document.tasks())) == 7
+    assert [t.value for t in document.targets if t.metric == "城乡居民人均可支配收入分别增长"] == [5.5, 7]

@@ -45,6 +45,12 @@ _WIDTH.update(
 TERMINAL = "。!?;…"
 CLOSERS = "”’」』)》】\"'"
 SENTENCE = re.compile(r"[^。!?]+(?:[。!?]+[”’」』)》】]*)?|[。!?]+[”’」』)》】]*")
+# a sentence that opens an enumeration and goes on with the next one after a semicolon,
+# "一是…;二是…;三是…。", is that many sentences (tasks); "推进…,一要…;二要…。" stays one
+ENUMERATED_SENTENCE = re.compile(r"^(?:一[是要]|第一[,、]|首先[,、])")
+ENUMERATION_CUT = re.compile(
+    r"(?<=;)(?=\s*(?:[二三四五六七八九十]{1,2}[是要]|第[二三四五六七八九十]{1,2}[,、]|其次|再次|最后))"
+)
 
 PART_HEADING = re.compile(r"^(?:第)?([一二三四五六七八九十]{1,3})(?:\s*[、.]|部分\s*[、.:]?)\s*(\S.*)$")
 SECTION_HEADING = re.compile(r"^\(\s*([一二三四五六七八九十]{1,3})\s*\)\s*(\S.*)$")
@@ -358,4 +364,21 @@ def split_sentences(text: str, offset: int = 0) -> list[tuple[str, Span]]:
         else:
             out.append((piece, (start, end)))
         start = end
+        if ENUMERATED_SENTENCE.match(out[-1][0]) if out else False:
+            _cut_enumeration(out)
     return out
+
+
+def _cut_enumeration(out: list[tuple[str, Span]]) -> None:
+    """Cut the last sentence of ``out`` where each enumerated clause after a semicolon starts."""
+    text, (first, _end) = out[-1]
+    cuts = [m.start() for m in ENUMERATION_CUT.finditer(text)]
+    if not cuts:
+        return
+    out.pop()
+    for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True):
+        piece = text[a:b]
+        stripped = piece.strip()
+        if stripped:
+            at = first + a + len(piece) - len(piece.lstrip())
+            out.append((stripped, (at, at + len(stripped))))

@@ -69,12 +69,11 @@ def decompose(
         ]
 
     parts = build_parts(tree, year, make_tasks=make_tasks)
-    doc_targets = [
-        target
-        for para in tree.main_target_paragraphs
-        if _in_plan(para.span[0], parts)
-        for target in main_targets(para.text, para.span[0])
-    ]
+    paragraphs = [para for para in tree.main_target_paragraphs if _in_plan(para.span[0], parts)]
+    if any("预期目标" in para.text for para in paragraphs):
+        # the year's 主要预期目标, not the 主要目标 of the next five years said before them
+        paragraphs = [para for para in paragraphs if "预期目标" in para.text]
+    doc_targets = [target for para in paragraphs for target in main_targets(para.text, para.span[0])]
     warnings = list(norm.warnings)
     if not any(True for _ in _tasks(parts)):
         warnings.append("未识别出任何任务: 请确认这是政府工作报告的正文(含今年工作部署)")

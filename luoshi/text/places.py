@@ -58,6 +58,7 @@ def _lex() -> dict:
         "function_chars": frozenset("".join(suffix.get("function_chars", []))),
         "stop": frozenset(suffix.get("stop", [])),
         "stop_end": longest_first(suffix.get("stop_end", [])),
+        "verbs": tuple(suffix.get("verbs", [])),
         "not_followed": not_followed,
         # forms of the lists above for the hot paths
         "long_boundaries": _by_length(long_boundaries),
@@ -227,6 +228,7 @@ def _suffix_places(original: str) -> tuple[str, ...]:
     text = _without_quotes(original)
     not_followed = lex["not_followed_by_char"]
     stop_end = lex["stop_end"]
+    verbs = lex["verbs"]
     found: list[tuple[int, int]] = []
     last_end = 0
     pos = 0
@@ -247,7 +249,7 @@ def _suffix_places(original: str) -> tuple[str, ...]:
         for size in range(min(longest, pos - last_end), 1, -1):
             start = pos - size
             stem = text[start:pos]
-            if not _after_boundary(text, start):
+            if not _after_boundary(text, start) or stem.endswith(verbs):
                 continue
             if suffix in _AUTONOMOUS_SUFFIXES:
                 ok = all(_is_cjk(ch) for ch in stem) and not _has_long_boundary(stem)

@@ -46,6 +46,11 @@ STANDALONE_PART = re.compile(
     r"^(?:切实|全面|持续)?(?:加强|推进)政府自身建设$|^政府自身建设$"
 )
 ENUMERATION = re.compile(r"^(首先|其次|再次|最后|第[一二三四五六七八九十]+[,、])")
+ENUMERATOR = re.compile(r"^[一二三四五六七八九十]{1,2}[是要](?=[^,:、])")
+ENUMERATION_OPENS = re.compile(r"^(?:一[是要](?=[^,:、])|第一[,、]|首先[,、])")
+ENUMERATION_GOES_ON = re.compile(
+    r"^(?:[二三四五六七八九十]{1,2}[是要](?=[^,:、])|第[二三四五六七八九十]{1,2}[,、]|其次|再次|最后)"
+)
 
 MakeTask = Callable[[str, str, Span, str | None, str | None], Task]
 MakeTasks = Callable[[list[tuple[str, str, Span, str | None, str | None]]], Sequence[Task]]
@@ -96,6 +101,7 @@ class _Section:
     themes: list[tuple[str, Span, list[tuple[str, Span]]]] = field(default_factory=list)
     standalone: bool = False  # the current theme stood on its own line: its paragraphs are all tasks
     loose: list[tuple[str, Span]] = field(default_factory=list)  # paragraphs below the heading, no theme
+    lines: dict[int, tuple[str, Span]] = field(default_factory=dict)  # theme number → its own line, as written
 
 
 @dataclass
@@ -218,7 +224,49 @@ def _body(part: _Part, para: Paragraph, speech: list[str], following: str | None
             return
 
     section = part.section()
+    groups = _enumerated(sentences)
+    if groups is None:
+        _file(section, sentences, following)
+        return
+    # "一是…。…。二是…。…": each enumerated stretch is read as a paragraph of its own
+    for index, group in enumerate(groups):
+        _file(section, group, groups[index + 1][0][0] if index + 1 < len(groups) else following, enumerated=True)
+    section.standalone = False  # none of them stood on its own line
+
+
+def _enumerated(sentences: list[tuple[str, Span]]) -> list[list[tuple[str, Span]]] | None:
+    """A paragraph that opens an enumeration (一是, 一要, 第一,) and goes on with the next one in a
+    later sentence, cut where each enumerated stretch starts; None for any other paragraph."""
+    if len(sentences) < 2 or not ENUMERATION_OPENS.match(sentences[0][0]):
+        return None
+    groups: list[list[tuple[str, Span]]] = [[sentences[0]]]
+    for sentence in sentences[1:]:
+        if ENUMERATION_GOES_ON.match(sentence[0]):
+            groups.append([sentence])
+        else:
+            groups[-1].append(sentence)
+    return groups if len(groups) > 1 else None
+
+
+def _file(
+    section: _Section, sentences: list[tuple[str, Span]], following: str | None, enumerated: bool = False
+) -> None:
+    """File a paragraph's sentences under ``section``: a theme (on its own line or opening the
+    paragraph) with its tasks, tasks of the theme above, or the section's guidance. ``enumerated``:
+    the sentences are one stretch of an enumeration inside a paragraph."""
     first, first_span = sentences[0]
+    if len(sentences) == 1 and not enumerated and ENUMERATOR.match(first):
+        # "二是…。" alone: an enumerated commitment, a task of the theme above, or of the section
+        if section.themes:
+            section.themes[-1][2].extend(sentences)
+        elif section.title:
+            section.themes.append((section.title, section.span or first_span, list(sentences)))
+        else:
+            section.lines[len(section.themes)] = sentences[0]
+            body = first[ENUMERATOR.match(first).end() :]
+            section.themes.append((_strip_end(body), first_span, []))
+        section.standalone = False
+        return
     numbered = NUMBERED_THEME.match(first)
     if numbered:
         offset = numbered.start("body")
@@ -230,7 +278,8 @@ def _body(part: _Part, para: Paragraph, speech: list[str], following: str | None
         and theme_like
         and (numbered or not first.endswith(("。", "!")) or len(first) <= 16 or not _opens_like_a_theme(following))
     ):
-        # a theme on its own line: the paragraphs below it are its tasks
+        # a theme on its own line: the paragraphs below it are its tasks (none: the line is its own)
+        section.lines[len(section.themes)] = sentences[0]
         section.themes.append((_strip_end(first), first_span, []))
         section.standalone = True
         return
@@ -238,6 +287,8 @@ def _body(part: _Part, para: Paragraph, speech: list[str], following: str | None
         section.themes[-1][2].extend(sentences)
         return
     if theme_like and (numbered or not ENUMERATION.match(first)):
+        if len(sentences) == 1:  # nothing under it yet: the line is its own task unless some follow
+            section.lines[len(section.themes)] = sentences[0]
         section.themes.append((_strip_end(first), first_span, list(sentences[1:])))
         section.standalone = False
         return
@@ -259,9 +310,15 @@ def _opens_like_a_theme(text: str | None) -> bool:
     return len(text.split("。", 1)[0]) <= THEME_MAX
 
 
+# a number with a measure: a theme names a line of work, a sentence with a figure to reach is a task
+_QUANTITY = re.compile(
+    r"\d[\d.]*\s*(?:%|万|亿|千|百|个|家|所|座|条|项|户|人|名|亩|吨|公里|千米|米|元|套|台|辆|次|批|处|间|张|倍)"
+)
+
+
 def _theme_like(sentence: str) -> bool:
     body = _strip_end(sentence)
-    return 2 <= len(body) <= THEME_MAX and not body.endswith(("!", "?", ":"))
+    return 2 <= len(body) <= THEME_MAX and not body.endswith(("!", "?", ":")) and not _QUANTITY.search(body)
 
 
 def build_parts(
@@ -308,6 +365,10 @@ def build_parts(
                 continue
             if kind != "review":
                 for t_index, (theme_title, theme_span, sentences) in enumerate(section.themes, 1):
+                    if not sentences and t_index - 1 in section.lines:
+                        # a theme line with nothing under it ("坚持依法行政。" in a list of such
+                        # lines) is a commitment of its own: the line is its one task
+                        sentences = [section.lines[t_index - 1]]
                     first = len(calls)
                     calls.extend(
                         (f"{part_no}.{s_no}.{t_index}.{k_index}", text, span, theme_title, section.title)
@@ -348,6 +409,7 @@ def _themes_to_guidance(section: _Section) -> None:
         section.guidance.append(title + "。")
         section.guidance.extend(text for text, _ in sentences)
     section.themes.clear()
+    section.lines.clear()
 
 
 def _has_tasks(part: _Part) -> bool:
