@@ -211,3 +211,24 @@ def test_a_web_page_footer_and_toolbar_are_dropped():
     assert any(d.startswith("主办单位") for d in document.dropped)
     assert len(list(document.tasks())) == 7
     assert [t.value for t in document.targets if t.metric == "城乡居民人均可支配收入分别增长"] == [5.5, 7]
+
+
+def test_a_review_opened_by_its_first_words_not_a_heading_yields_no_tasks():
+    document = decompose((LAYOUTS / "city-review-no-heading.txt").read_text("utf-8"))
+    assert [(p.number, p.kind) for p in document.parts] == [("一", "review"), ("二", "plan")]
+    assert [t.text for *_, t in document.tasks()] == ["新培育规上工业企业50家。", "新建幼儿园5所。"]
+
+
+def test_a_section_heading_with_its_tasks_bracketed_themes_and_runs_of_dashed_items():
+    document = decompose((LAYOUTS / "district-lists.txt").read_text("utf-8"))
+    assert [(s.number, th.title, t.text) for p, s, th, t in document.tasks() if p.kind == "plan"] == [
+        ("一", "抓项目促投资", "全年谋划储备项目200个;争取中央预算内投资5亿元;开工建设重点项目60个。"),
+        ("二", "聚焦工业升级", "实施工业倍增计划,新增规上工业企业30家。"),
+        ("二", "聚焦工业升级", "推进园区标准厂房建设。"),
+        ("二", "聚焦现代服务", "培育电商直播基地2个。"),
+        ("三", "抓民生促和谐", "——办好十件民生实事。"),
+        ("三", "抓民生促和谐", "——新增城镇就业8000人。"),
+        ("三", "抓民生促和谐", "——完成老旧小区改造20个。"),
+    ]
+    investment = next(t for *_, t in document.tasks())
+    assert [t.value for t in investment.targets] == [200, 5, 60]

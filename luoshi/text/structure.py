@@ -89,7 +89,10 @@ def part_kind(title: str | None, year: int | None) -> str | None:
 
 
 def _strip_end(sentence: str) -> str:
-    return sentence.rstrip("。;").strip()
+    stripped = sentence.rstrip("。;").strip()
+    if stripped.startswith("【") and stripped.endswith("】"):  # 【聚焦工业升级】
+        stripped = stripped[1:-1].strip()
+    return stripped
 
 
 @dataclass
@@ -102,6 +105,8 @@ class _Section:
     standalone: bool = False  # the current theme stood on its own line: its paragraphs are all tasks
     loose: list[tuple[str, Span]] = field(default_factory=list)  # paragraphs below the heading, no theme
     lines: dict[int, tuple[str, Span]] = field(default_factory=dict)  # theme number → its own line, as written
+    listing: bool = False  # the paragraph before was one of a run of one-line numbered items
+    opening: list[tuple[str, Span]] = field(default_factory=list)  # the heading paragraph's sentences after the title
 
 
 @dataclass
@@ -206,6 +211,7 @@ def _body(part: _Part, para: Paragraph, speech: list[str], following: str | None
         section = _Section(m.group(1), title, sentences[0][1] if sentences else para.span)
         part.sections.append(section)
         section.guidance.extend(s for s, _ in sentences[1:])
+        section.opening = sentences[1:]
         return
 
     sentences = split_sentences(text, start)
@@ -234,6 +240,20 @@ def _body(part: _Part, para: Paragraph, speech: list[str], following: str | None
     section.standalone = False  # none of them stood on its own line
 
 
+def _same_marker(line: str, following: str) -> bool:
+    """Whether two lines open with the same kind of marker: "——" and "——", "1." and "2."."""
+    if line.startswith("——"):
+        return following.startswith("——")
+    a, b = NUMBERED_THEME.match(line), NUMBERED_THEME.match(following)
+    if a is None or b is None:
+        return False
+    return _marker_kind(line[: a.start("body")]) == _marker_kind(following[: b.start("body")])
+
+
+def _marker_kind(marker: str) -> str:
+    return re.sub(r"\d+|[一二三四五六七八九十]+|[①-⑳]", "N", marker.strip())
+
+
 def _enumerated(sentences: list[tuple[str, Span]]) -> list[list[tuple[str, Span]]] | None:
     """A paragraph that opens an enumeration (一是, 一要, 第一,) and goes on with the next one in a
     later sentence, cut where each enumerated stretch starts; None for any other paragraph."""
@@ -255,19 +275,26 @@ def _file(
     paragraph) with its tasks, tasks of the theme above, or the section's guidance. ``enumerated``:
     the sentences are one stretch of an enumeration inside a paragraph."""
     first, first_span = sentences[0]
-    if len(sentences) == 1 and not enumerated and ENUMERATOR.match(first):
-        # "二是…。" alone: an enumerated commitment, a task of the theme above, or of the section
+    numbered = NUMBERED_THEME.match(first)
+    if (
+        len(sentences) == 1
+        and numbered
+        and not enumerated
+        and (ENUMERATOR.match(first) or section.listing or (following is not None and _same_marker(first, following)))
+    ):
+        # "二是…。" alone, or one of a run of one-line items ("——新增城镇就业8000人。"): an
+        # enumerated commitment, a task of the theme above, or of the section
         if section.themes:
             section.themes[-1][2].extend(sentences)
         elif section.title:
             section.themes.append((section.title, section.span or first_span, list(sentences)))
         else:
             section.lines[len(section.themes)] = sentences[0]
-            body = first[ENUMERATOR.match(first).end() :]
-            section.themes.append((_strip_end(body), first_span, []))
+            section.themes.append((_strip_end(first[numbered.start("body") :]), first_span, []))
         section.standalone = False
+        section.listing = True
         return
-    numbered = NUMBERED_THEME.match(first)
+    section.listing = False
     if numbered:
         offset = numbered.start("body")
         first, first_span = first[offset:], (first_span[0] + offset, first_span[1])
@@ -340,6 +367,8 @@ def build_parts(
     parts = []  # (number, title, kind, sections, span), the tasks made at the end
     calls: list[tuple[str, str, Span, str | None, str | None]] = []  # make_task's arguments
     for index, (part, kind) in enumerate(zip(out.parts, kinds, strict=True)):
+        if kind is None and index == 0 and part.title is None and _looks_back(out, part):
+            kind = "review"  # "过去一年,我们主要抓了以下工作:(一)…" before the year's work
         if kind is None:
             later = [k for k in kinds[index + 1 :] if k]
             if seen_review or (later and later[0] in ("plan", "self")) or _has_tasks(part):
@@ -355,6 +384,11 @@ def build_parts(
             themes = []
             if s_index == 0 and numbered and not section.number:
                 _themes_to_guidance(section)  # a part's opening words before its first section
+            if section.opening and not section.themes and not section.loose and kind != "review":
+                # "(一)抓项目促投资。全年谋划储备项目200个;…。" and nothing under it: the words
+                # after the title are the section's tasks, not its guidance
+                section.loose = [s for s in section.opening if not s[0].endswith(":")]
+                section.guidance = [s for s in section.guidance if s.endswith(":")]
             if section.loose:
                 if section.themes:
                     section.guidance.extend(text for text, _ in section.loose)
@@ -402,6 +436,21 @@ def build_parts(
         )
         for number, title, kind, sections, span in parts
     )
+
+
+# words that look back on the past year or term, opening a review that has no heading of its own
+LOOKING_BACK = re.compile(r"过去(?:的)?(?:一|五)年|一年来|五年来|本届政府(?:履职|以来)|回顾")
+
+
+def _looks_back(out: Outline, part: _Part) -> bool:
+    """Whether an untitled first part, followed by the year's work, reviews the past: said in the
+    words before it (after the address) or in its own opening section."""
+    words = [para.text for para in out.preamble if not _is_front_matter(para.text)]
+    if part.sections:
+        first = part.sections[0]
+        words += [first.title or "", *first.guidance, *(title for title, _, _ in first.themes[:1])]
+    later_plan = any(p.title and part_kind(p.title, None) == "plan" for p in out.parts[1:2])
+    return later_plan and any(LOOKING_BACK.search(text) for text in words)
 
 
 def _themes_to_guidance(section: _Section) -> None:
