@@ -232,3 +232,21 @@ def test_a_section_heading_with_its_tasks_bracketed_themes_and_runs_of_dashed_it
     ]
     investment = next(t for *_, t in document.tasks())
     assert [t.value for t in investment.targets] == [200, 5, 60]
+
+
+def test_main_targets_listed_on_lines_of_their_own_are_the_documents_targets_and_no_tasks():
+    document = decompose((LAYOUTS / "province-target-lines.txt").read_text("utf-8"))
+    numeric = [(t.metric, t.comparator, t.value, t.unit) for t in document.targets if t.kind == "numeric"]
+    assert numeric == [
+        ("地区生产总值增长", "~", 5.5, "%"),
+        ("一般公共预算收入增长", "=", 4, "%"),
+        ("城镇新增就业", ">=", 45, "万人"),
+        ("城镇调查失业率", "~", 5.5, "%"),
+        ("居民消费价格涨幅", "~", 3, "%"),
+        ("粮食产量", ">=", 3000, "万吨"),
+    ]
+    assert [t.text for t in document.targets if t.kind != "numeric"] == ["单位地区生产总值能耗完成国家下达的目标任务"]
+    assert [t.text for *_, t in document.tasks()] == ["全年完成投资5000亿元。"]
+    requirements = document.parts[1].sections[0]
+    assert "——地区生产总值增长5.5%左右;" in requirements.guidance
+    assert not requirements.themes

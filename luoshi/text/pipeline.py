@@ -12,7 +12,7 @@ from .model import Document, InputError, Span, Task, _make_task
 from .normalize import normalize
 from .places import find_places_many, find_programmes
 from .structure import build_parts, outline
-from .targets import find_targets, main_targets, ongoing_many
+from .targets import find_targets, main_target_item, main_targets, ongoing_many
 from .units import Catalog, load_units
 
 YEAR_IN_SUBTITLE = re.compile(r"(20\d\d)\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*在")
@@ -69,11 +69,19 @@ def decompose(
         ]
 
     parts = build_parts(tree, year, make_tasks=make_tasks)
-    paragraphs = [para for para in tree.main_target_paragraphs if _in_plan(para.span[0], parts)]
-    if any("预期目标" in para.text for para in paragraphs):
+    # (paragraph, the words that open its list): a paragraph holding its list, or a line of a list
+    listed = [(para, para) for para in tree.main_target_paragraphs] + tree.main_target_items
+    listed = sorted((pair for pair in listed if _in_plan(pair[0].span[0], parts)), key=lambda pair: pair[0].span[0])
+    if any("预期目标" in opener.text for _, opener in listed):
         # the year's 主要预期目标, not the 主要目标 of the next five years said before them
-        paragraphs = [para for para in paragraphs if "预期目标" in para.text]
-    doc_targets = [target for para in paragraphs for target in main_targets(para.text, para.span[0])]
+        listed = [(para, opener) for para, opener in listed if "预期目标" in opener.text]
+    doc_targets = [
+        target
+        for para, opener in listed
+        for target in (
+            main_targets(para.text, para.span[0]) if para is opener else main_target_item(para.text, para.span[0])
+        )
+    ]
     warnings = list(norm.warnings)
     if not any(True for _ in _tasks(parts)):
         warnings.append("未识别出任何任务: 请确认这是政府工作报告的正文(含今年工作部署)")

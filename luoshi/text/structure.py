@@ -25,7 +25,7 @@ from .normalize import (
     is_closing,
     split_sentences,
 )
-from .targets import has_main_targets
+from .targets import has_main_targets, is_main_target_item, opens_main_target_list
 
 CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 NUMERALS = "一二三四五六七八九十"
@@ -46,6 +46,8 @@ STANDALONE_PART = re.compile(
     r"^(?:切实|全面|持续)?(?:加强|推进)政府自身建设$|^政府自身建设$"
 )
 ENUMERATION = re.compile(r"^(首先|其次|再次|最后|第[一二三四五六七八九十]+[,、])")
+# "重点做好以下工作" "实现上述目标,要…": words that lead from one passage to the next
+TRANSITION = re.compile(r"以下(?:几个方面|几项|工作|重点)|如下(?:工作|几个方面)|实现上述目标|完成上述目标")
 ENUMERATOR = re.compile(r"^[一二三四五六七八九十]{1,2}[是要](?=[^,:、])")
 ENUMERATION_OPENS = re.compile(r"^(?:一[是要](?=[^,:、])|第一[,、]|首先[,、])")
 ENUMERATION_GOES_ON = re.compile(
@@ -130,6 +132,8 @@ class Outline:
     speech: list[str]
     preamble: list[Paragraph]
     main_target_paragraphs: list[Paragraph]
+    # the lines of a main-target list standing after its opening words, each with those words
+    main_target_items: list[tuple[Paragraph, Paragraph]] = field(default_factory=list)
 
 
 def outline(norm: Normalized) -> Outline:
@@ -144,9 +148,16 @@ def outline(norm: Normalized) -> Outline:
     speech: list[str] = []
     preamble: list[Paragraph] = []
     targets: list[Paragraph] = []
+    items: list[tuple[Paragraph, Paragraph]] = []
+    opener: Paragraph | None = None  # "主要预期目标建议为:" ending its paragraph
 
     for index, para in enumerate(paras):
         text = para.text
+        if opener is not None and parts and is_main_target_item(text):
+            items.append((para, opener))  # "——地区生产总值增长5.5%左右;": the part's guidance
+            parts[-1].section().guidance.append(text)
+            continue
+        opener = para if "目标" in text and opens_main_target_list(text) else None
         following = paras[index + 1].text if index + 1 < len(paras) else None
         heading = _part_heading(text)
         if heading:
@@ -163,7 +174,7 @@ def outline(norm: Normalized) -> Outline:
                 continue
             parts.append(_Part(None, None, None, None))  # the report begins mid-part (a later page)
         _body(parts[-1], para, speech, following)
-    return Outline(title, parts, speech, preamble, targets)
+    return Outline(title, parts, speech, preamble, targets, items)
 
 
 _YEAR = re.compile(r"(20\d\d)年")
@@ -345,7 +356,13 @@ _QUANTITY = re.compile(
 
 def _theme_like(sentence: str) -> bool:
     body = _strip_end(sentence)
-    return 2 <= len(body) <= THEME_MAX and not body.endswith(("!", "?", ":")) and not _QUANTITY.search(body)
+    return (
+        2 <= len(body) <= THEME_MAX
+        and not body.endswith(("!", "?"))
+        and ":" not in body  # "总体要求是:…" introduces, a theme names
+        and not _QUANTITY.search(body)
+        and not TRANSITION.search(body)
+    )
 
 
 def build_parts(

@@ -733,7 +733,46 @@ def _main_start(w: str) -> int | None:
 @cache
 def _main_re() -> re.Pattern:
     markers = _alternation(_lex()["markers"])
-    return re.compile(f"(?:{markers})" + r"\s*(?:(?:是|为)\s*:?|:)\s*")
+    return re.compile(f"(?:{markers})" + r"\s*(?:(?:建议|拟|初步)?(?:是|为|确定为|安排为)\s*:?|:)\s*")
+
+
+def opens_main_target_list(text: str) -> bool:
+    """True when ``text`` ends with a main-target marker and its colon, the targets following as a
+    list of their own lines: "主要预期目标建议为:" then "——地区生产总值增长5.5%左右;" …"""
+    if not isinstance(text, str) or "目标" not in text:
+        return False
+    w = _half_width(text).rstrip()
+    return any(m.end() == len(w) and w.endswith(":") for m in _main_re().finditer(w))
+
+
+_ITEM_MARK = re.compile(
+    r"^\s*(?:[-—]{1,2}|\d{1,2}\s*[.、]|\(\s*\d{1,2}\s*\)|[①-⑳]|[一二三四五六七八九十]{1,2}[、.])\s*"
+)
+
+
+def is_main_target_item(text: str) -> bool:
+    """A line of such a list: marked (——, 1., (1), ①) or ending with ``;``."""
+    if not isinstance(text, str) or not text.strip():
+        return False
+    w = _half_width(text).strip()
+    return bool(_ITEM_MARK.match(w)) or w.endswith(";")
+
+
+def main_target_item(text: str, offset: int = 0) -> tuple[Target, ...]:
+    """The targets of one line of a main-target list, as ``main_targets`` reads an item."""
+    if not isinstance(text, str) or not text:
+        return ()
+    w = _half_width(text)
+    m = _ITEM_MARK.match(w)
+    start = m.end() if m else 0
+    out: list[Target] = []
+    for s_start, s_end in _sentences(w, start)[:1]:
+        seps = ";" if ";" in w[s_start:s_end].rstrip(";") else ","
+        for i_start, i_end in _pieces(w, s_start, s_end, seps):
+            i_start, i_end = _strip(w, i_start, i_end)
+            if i_start < i_end:
+                out.extend(_item_targets(text, w, i_start, i_end, offset))
+    return tuple(out)
 
 
 def _sentences(w: str, start: int) -> list[tuple[int, int]]:
