@@ -250,3 +250,11 @@ def test_main_targets_listed_on_lines_of_their_own_are_the_documents_targets_and
     requirements = document.parts[1].sections[0]
     assert "——地区生产总值增长5.5%左右;" in requirements.guidance
     assert not requirements.themes
+
+
+def test_a_report_hard_wrapped_without_indents_gives_the_same_tasks():
+    text = (LAYOUTS / "county-web-footer.txt").read_text("utf-8")
+    body = text[text.index("——2024") : text.index("【打印")]
+    wrapped = "\n".join(line[k : k + 30] for line in body.splitlines() for k in range(0, len(line), 30))
+    expected = [(t.code, t.text) for *_, t in decompose(text).tasks()]
+    assert [(t.code, t.text) for *_, t in decompose("2024年某某县政府工作报告\n" + wrapped).tasks()] == expected

@@ -190,13 +190,16 @@ def _blocks(lines: list[tuple[str, bool]]) -> list[list[tuple[str, bool]]]:
 def _paragraphs_of_block(block, width: int | None, indent_mode: bool) -> list[str]:
     """Re-join the hard-wrapped lines of one block into paragraphs."""
     paras: list[str] = []
+    last = ""  # the line before, as it stands (a paragraph's width is no line's)
     for line, indented in block:
         if not paras:
             paras.append(line)
+            last = line
             continue
         prev = paras[-1]
         if _STRAY_CLOSE.fullmatch(line):  # a heading's closing 。 pushed to its own line
             paras[-1] = prev + line
+            last += line
             continue
         if is_heading(line):
             new = True
@@ -209,11 +212,12 @@ def _paragraphs_of_block(block, width: int | None, indent_mode: bool) -> list[st
         elif not ends_sentence(prev):
             new = False
         else:
-            new = not _looks_wrapped(prev, width)
+            new = not _looks_wrapped(last, width)
         if new:
             paras.append(line)
         else:
             paras[-1] = _join(prev, line)
+        last = line
     return paras
 
 
