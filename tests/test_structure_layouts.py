@@ -258,3 +258,18 @@ def test_a_report_hard_wrapped_without_indents_gives_the_same_tasks():
     wrapped = "\n".join(line[k : k + 30] for line in body.splitlines() for k in range(0, len(line), 30))
     expected = [(t.code, t.text) for *_, t in decompose(text).tasks()]
     assert [(t.code, t.text) for *_, t in decompose("2024年某某县政府工作报告\n" + wrapped).tasks()] == expected
+
+
+def test_a_subtitle_in_brackets_a_speaker_line_and_targets_split_by_semicolons():
+    document = decompose((LAYOUTS / "province-subtitle-in-brackets.txt").read_text("utf-8"))
+    assert (document.title, document.year) == ("2024年某某省政府工作报告", 2024)
+    assert [(p.number, p.kind) for p in document.parts] == [("一", "review"), ("二", "plan"), ("三", "self")]
+    assert [(t.metric, t.value) for t in document.targets if t.kind == "numeric"] == [
+        ("生产总值增长", 5.5),
+        ("城镇新增就业", 50),
+        ("粮食总产量", 2000),
+    ]
+    assert [t.kind for t in document.targets][-1] == "milestone"
+    texts = [t.text for *_, t in document.tasks()]
+    assert len(texts) == 5
+    assert not any("衷心感谢" in t or "以下十个方面" in t or "新征程上" in t for t in texts)
