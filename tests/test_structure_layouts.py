@@ -273,3 +273,14 @@ def test_a_subtitle_in_brackets_a_speaker_line_and_targets_split_by_semicolons()
     texts = [t.text for *_, t in document.tasks()]
     assert len(texts) == 5
     assert not any("衷心感谢" in t or "以下十个方面" in t or "新征程上" in t for t in texts)
+
+
+def test_a_photo_caption_and_page_furniture_are_dropped_and_a_page_break_ends_no_paragraph():
+    document = decompose((LAYOUTS / "city-newspaper-pages.txt").read_text("utf-8"))
+    assert "图为某某港集装箱码头一派繁忙景象。本报记者 王某 摄" in document.dropped
+    assert {"(下转第4版)", "(上接第3版)", "第4版 要闻", "本版编辑:李某 校对:赵某"} <= set(document.dropped)
+    assert not document.warnings  # lines of unequal length are no hard wrap
+    assert [(th.title, t.text) for _, s, th, t in document.tasks() if s.number == "一"] == [
+        ("扩大有效投资", "实施市级重点项目500个,完成投资1000亿元。"),
+        ("提振消费需求", "开展促消费系列活动100场以上。"),
+    ]

@@ -174,7 +174,8 @@ def _wrap_width(lines: list[str]) -> int | None:
         counts[w] = counts.get(w, 0) + 1
     modal = max(counts, key=lambda w: (counts[w], w))
     near = sum(c for w, c in counts.items() if abs(w - modal) <= 3)
-    return modal if near >= 0.3 * len(widths) else None
+    over = sum(c for w, c in counts.items() if w > modal + 3)  # a wrapped text has no longer line
+    return modal if near >= 0.3 * len(widths) and over <= 0.1 * len(widths) else None
 
 
 def _blocks(lines: list[tuple[str, bool]]) -> list[list[tuple[str, bool]]]:
