@@ -284,3 +284,11 @@ def test_a_photo_caption_and_page_furniture_are_dropped_and_a_page_break_ends_no
         ("扩大有效投资", "实施市级重点项目500个,完成投资1000亿元。"),
         ("提振消费需求", "开展促消费系列活动100场以上。"),
     ]
+
+
+def test_a_web_page_copied_without_line_breaks_is_read_by_its_ideographic_indents():
+    text = (LAYOUTS / "province-subtitle-in-brackets.txt").read_text("utf-8")
+    run_on = "".join("\u3000\u3000" + line for line in text.splitlines())
+    assert "\n" not in run_on
+    expected = [(t.code, t.text) for *_, t in decompose(text).tasks()]
+    assert [(t.code, t.text) for *_, t in decompose(run_on).tasks()] == expected

@@ -226,10 +226,28 @@ def _looks_wrapped(line: str, width: int | None) -> bool:
     return width is not None and display_width(line) >= width - 3
 
 
+# a web page copied without its line breaks: paragraphs run on in one line, each still opening
+# with its two ideographic spaces
+_RUN_ON_LINE = re.compile(r"[^\n]{400,}")
+_RUN_ON_INDENT = re.compile(r"(?<=[^\s\u3000])(?=\u3000\u3000)")
+
+
+def _break_run_on_lines(raw: str) -> str:
+    """Put each paragraph of a run-on line on a line of its own (at its ideographic indent)."""
+
+    def split(m: re.Match) -> str:
+        line = m.group()
+        return _RUN_ON_INDENT.sub("\n", line) if line.count("\u3000\u3000") >= 3 else line
+
+    return _RUN_ON_LINE.sub(split, raw)
+
+
 def normalize(raw: str) -> Normalized:
     dropped: list[str] = []
     warnings: list[str] = []
     lines: list[tuple[str, bool]] = []
+    if "\u3000\u3000" in raw:
+        raw = _break_run_on_lines(raw)
     if _UNUSUAL.search(raw) is None:  # the usual clean text: one pass instead of five
         clean = _BLANKS.sub(" ", raw) if "  " in raw else raw
     else:
