@@ -412,7 +412,7 @@ def test_arbitrary_bytes_either_decode_or_raise_input_error(data):
         assert isinstance(decode_bytes(data), str)
 
 
-REPORT_CHARACTERS = "一二三四五六七八九十()（）,，。、;:!?“”%0123456789 \n\r\t\u3000年月以上左右建成推进发展"
+REPORT_CHARACTERS = "一二三四五六七八九十()（）,，。、;:!?“”%0123456789 \n\r\t\u3000年月以上左右建成推进发展是要第其次—【】主要预期目标为图摄"
 REPORTISH = st.text(
     alphabet=st.sampled_from(list(REPORT_CHARACTERS)) | st.characters(),
     max_size=400,

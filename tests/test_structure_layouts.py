@@ -4,8 +4,11 @@ development corpus is beside the checkout, the five national reports."""
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from luoshi.text import decompose
+from luoshi.text.model import InputError
 
 LAYOUTS = Path(__file__).parent / "data" / "layouts"
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
@@ -292,3 +295,28 @@ def test_a_web_page_copied_without_line_breaks_is_read_by_its_ideographic_indent
     assert "\n" not in run_on
     expected = [(t.code, t.text) for *_, t in decompose(text).tasks()]
     assert [(t.code, t.text) for *_, t in decompose(run_on).tasks()] == expected
+
+
+MARKUP = st.sampled_from(
+    ["一、", "二、", "(一)", "（二）", "一是", "二是", "三要", "第一,", "其次", "——", "1.", "2．", "①", "【", "】",
+     "主要预期目标为:", "主要预期目标是", "加快发展", "新建学校10所", "。", ";", "，", "2024年工作安排",
+     "2023年工作回顾", "政府自身建设", "过去一年", "各位代表:", "让我们", "图为", "摄", "(下转第2版)",
+     "\u3000\u3000", "以下工作", "实现上述目标", " ", "\n"]
+)  # fmt: skip
+REPORT_LIKE = st.lists(st.lists(MARKUP, max_size=8).map("".join), max_size=30).map("\n".join)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=REPORT_LIKE)
+def test_every_task_and_target_span_points_at_its_text_in_any_arrangement_of_headings(text):
+    try:
+        document = decompose(text)
+    except InputError:
+        return
+    for *_, task in document.tasks():
+        assert task.text and document.text[task.span[0] : task.span[1]] == task.text
+        for target in task.targets:
+            assert document.text[target.span[0] : target.span[1]] == target.text
+    for target in document.targets:
+        assert document.text[target.span[0] : target.span[1]] == target.text
+    assert document.to_dict()["parts"] is not None

@@ -486,9 +486,10 @@ def _merge_fragments(sentences: list[tuple[str, Span]]) -> list[tuple[str, Span]
     """A 'sentence' of one or two characters (stray punctuation) belongs to the one before."""
     out: list[tuple[str, Span]] = []
     for text, span in sentences:
-        if out and len(text.strip("。!?;”’)")) == 0:
-            prev_text, prev_span = out[-1]
-            out[-1] = (prev_text + text, (prev_span[0], span[1]))
-        else:
-            out.append((text, span))
+        if len(text.strip("。!?;”’)")) == 0:
+            if out and out[-1][1][1] == span[0]:
+                prev_text, prev_span = out[-1]
+                out[-1] = (prev_text + text, (prev_span[0], span[1]))
+            continue  # stray punctuation of a paragraph of its own is no task
+        out.append((text, span))
     return out
