@@ -18,7 +18,7 @@ from luoshi.text.units import Catalog, Unit, load_units
 DATA = Path(__file__).parent / "data"
 EVAL = DATA / "eval"
 CATALOG_CSV = Path(__file__).parent.parent / "luoshi" / "data" / "haixi-units.csv"
-LEVELS = ("county", "province", "national")
+LEVELS = ("county", "city", "province", "national")
 
 
 @pytest.fixture(scope="module")
