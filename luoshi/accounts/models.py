@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import secrets
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 
 
 class Government(models.Model):
@@ -115,6 +117,8 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
 
+    TOUCH_SECONDS = 60
+
     class Meta:
         verbose_name = verbose_name_plural = "API 令牌"
 
@@ -132,8 +136,26 @@ class ApiToken(models.Model):
         return key
 
     @classmethod
-    def authenticate(cls, key: str) -> User | None:
-        token = cls.objects.select_related("user").filter(key_hash=cls.hash(key)).first()
+    def find(cls, key: str) -> ApiToken | None:
+        """The token of this key if its user is active, with the user and the user's unit."""
+        token = cls.objects.select_related("user", "user__unit").filter(key_hash=cls.hash(key)).first()
         if token is None or not token.user.is_active:
             return None
-        return token.user
+        return token
+
+    @classmethod
+    def authenticate(cls, key: str) -> User | None:
+        token = cls.find(key)
+        return None if token is None else token.user
+
+    def touch(self, now=None) -> bool:
+        """Record a use. ``last_used_at`` is kept to the minute (``TOUCH_SECONDS``): a burst of requests
+        with one token writes it once, and of concurrent workers only one wins the conditional update."""
+        now = now or timezone.now()
+        fresh = now - datetime.timedelta(seconds=self.TOUCH_SECONDS)
+        if self.last_used_at is not None and self.last_used_at > fresh:
+            return False
+        stale = models.Q(last_used_at__isnull=True) | models.Q(last_used_at__lte=fresh)
+        updated = ApiToken.objects.filter(stale, pk=self.pk).update(last_used_at=now)
+        self.last_used_at = now
+        return bool(updated)

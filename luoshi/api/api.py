@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime
 
 from django.http import Http404
-from django.utils import timezone
 from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
@@ -25,11 +24,12 @@ from luoshi.tracking.models import ProgressReport
 
 class BearerToken(HttpBearer):
     def authenticate(self, request, token):
-        user = ApiToken.authenticate(token)
-        if user is not None:
-            ApiToken.objects.filter(user=user, key_hash=ApiToken.hash(token)).update(last_used_at=timezone.now())
-            request.user = user
-        return user
+        found = ApiToken.find(token)
+        if found is None:
+            return None
+        found.touch()
+        request.user = found.user
+        return found.user
 
 
 api = NinjaAPI(title="luoshi 落实", version="1", auth=BearerToken(), urls_namespace="api")
@@ -366,7 +366,7 @@ def submit_report(request, task_id: int, payload: ReportIn):
         )
     except actions.ActionError as exc:
         raise _refuse(exc) from exc
-    return Status(201 if created else 200, _report(ProgressReport.objects.get(pk=report.pk)))
+    return Status(201 if created else 200, _report(report))
 
 
 @api.post("/reports/{report_id}/review", response=ReportOut, summary="Accept or return a report (office)")
