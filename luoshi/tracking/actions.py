@@ -40,6 +40,8 @@ from .models import (
 
 log = logging.getLogger(__name__)
 REPORTABLE = ("acknowledged", "in_progress", "ongoing", "closing")
+# The work report's text and import results: large, and never needed to record a progress report.
+REPORT_BULK = [f"report__{name}" for name in ("source_text", "main_targets", "warnings", "dropped", "last_import")]
 
 
 def _now(at=None) -> datetime.datetime:
@@ -93,23 +95,21 @@ def notify(users, *, task: Task | None, kind: str, title: str, body: str = "", u
     day = on or timezone.localdate()
     now = timezone.now()
     item = {"title": title, "body": body, "url": task_url(task) if task else "", "kind": kind}
-    seen = set()
-    count = 0
-    for user in users:
-        if user is None or user.pk in seen:
-            continue
-        seen.add(user.pk)
-        Notification.objects.create(user=user, task=task, kind=kind, title=title, body=body, created_at=now)
-        count += 1
-        if outside and user.email:
-            _queue("email", user.email, item, day)
+    recipients = list({user.pk: user for user in users if user is not None}.values())
+    Notification.objects.bulk_create(
+        [Notification(user=user, task=task, kind=kind, title=title, body=body, created_at=now) for user in recipients]
+    )
+    if outside:
+        for user in recipients:
+            if user.email:
+                _queue("email", user.email, item, day)
     if outside:
         hooks = Webhook.objects.filter(active=True, unit__in=[u for u in units if u is not None])
         if task is not None:
             hooks = hooks | Webhook.objects.filter(active=True, government_id=task.report.government_id)
         for hook in hooks.distinct():
             _queue("webhook", f"webhook:{hook.pk}", item, day, webhook=hook)
-    return count
+    return len(recipients)
 
 
 @transaction.atomic
@@ -153,15 +153,15 @@ def dispatch(now=None) -> dict:
 # ---------------------------------------------------------------------------------------------- health
 
 
-def record_health(task: Task, on=None, cause: str = "", current=None) -> HealthChange | None:
+def record_health(task: Task, on=None, cause: str = "", current=None, last: str | None = None) -> HealthChange | None:
     """Store a change of light (if any) of one task on day ``on`` (``current``: its light if already
-    computed for that day). Call inside a transaction."""
+    computed for that day; ``last``: the last recorded light if already read, "" for none). Call inside a
+    transaction."""
     on = on or timezone.localdate()
     current = current or health.compute(task, on)
     if current is None:
         return None
-    last = HealthChange.objects.filter(task=task).order_by("-on", "-id").first()
-    old = last.new if last else ""
+    old = health.last_recorded(task) if last is None else last
     if old == current.light:
         return None
     reason = current.reason if not cause else f"{cause}: {current.reason}"
@@ -222,26 +222,22 @@ def submit_report(
 ) -> tuple[ProgressReport, bool]:
     """A lead unit's progress report for one period. Returns (report, created): a retry with the same
     idempotency key returns the first report. Evidence is checked before anything is written, and files
-    written are removed again if the transaction fails."""
+    written are removed again if the transaction fails.
+
+    The returned report carries its unit, author, review and evidence, so that showing it reads nothing."""
     key = (idempotency_key or "").strip()[:100]
-    if key:
-        existing = ProgressReport.objects.filter(task_id=task_id, idempotency_key=key).first()
-        if existing is not None:
-            return existing, False
     try:
-        percent = int(percent)
-    except (TypeError, ValueError):
-        raise ActionError("完成进度须为 0 到 100 的整数") from None
-    if not 0 <= percent <= 100:
-        raise ActionError("完成进度须在 0 到 100 之间")
-    narrative = (narrative or "").strip()
-    if not narrative:
-        raise ActionError("请填写进展情况")
-    checked_files, checked_links = check_all(files, links)
+        percent, narrative = _checked_report(percent, narrative)
+        checked_files, checked_links = check_all(files, links)
+    except ActionError:
+        existing = _by_key(task_id, key)
+        if existing is not None:  # a retry is answered with the first report, whatever it carries
+            return existing, False
+        raise
     written: list[Evidence] = []
     try:
         with transaction.atomic():
-            report = _create_report(
+            return _create_report(
                 task_id,
                 actor,
                 period,
@@ -257,7 +253,7 @@ def submit_report(
     except IntegrityError:
         for e in written:
             e.file.storage.delete(e.file.name)
-        existing = ProgressReport.objects.filter(task_id=task_id, idempotency_key=key).first() if key else None
+        existing = _by_key(task_id, key)
         if existing is None:
             raise
         return existing, False
@@ -266,19 +262,50 @@ def submit_report(
             if e.file:
                 e.file.storage.delete(e.file.name)
         raise
-    return report, True
+
+
+def _checked_report(percent, narrative) -> tuple[int, str]:
+    try:
+        percent = int(percent)
+    except (TypeError, ValueError):
+        raise ActionError("完成进度须为 0 到 100 的整数") from None
+    if not 0 <= percent <= 100:
+        raise ActionError("完成进度须在 0 到 100 之间")
+    narrative = (narrative or "").strip()
+    if not narrative:
+        raise ActionError("请填写进展情况")
+    return percent, narrative
+
+
+def _by_key(task_id: int, key: str) -> ProgressReport | None:
+    if not key:
+        return None
+    return ProgressReport.objects.filter(task_id=task_id, idempotency_key=key).first()
 
 
 def _create_report(task_id, actor, key_period, percent, narrative, note, key, files, links, at, written):
+    """Inside the transaction: one query locks the task and reads what its light depends on besides its
+    reports (health.with_inputs), one reads the reports; the light after the new report is computed from
+    these, with the same rules as every other light."""
     now = _now(at)
     day = health.local_date(now)
-    task = Task.objects.select_for_update().select_related("report").get(pk=task_id)
+    task = (
+        health.with_inputs(Task.objects.select_for_update(of=("self",)))
+        .select_related("report", "report__tracking_settings", "lead_unit")
+        .defer(*REPORT_BULK)
+        .get(pk=task_id)
+    )
+    reports = list(ProgressReport.objects.filter(task=task).select_related("review"))
+    if key:
+        for r in reports:
+            if r.idempotency_key == key:  # a retry (the first one committed while this one waited for the lock)
+                return r, False
     if task.status == "assigned":
         raise ActionError("请先签收任务, 再报送进展")
     if task.status not in REPORTABLE:
         raise ActionError("该任务当前状态不能报送进展")
     period = open_period(task, key_period, day)
-    previous = list(ProgressReport.objects.filter(task=task, period=period.key).select_related("review"))
+    previous = [r for r in reports if r.period == period.key]
     latest = previous[-1] if previous else None
     if latest is not None:
         review = getattr(latest, "review", None)
@@ -298,13 +325,19 @@ def _create_report(task_id, actor, key_period, percent, narrative, note, key, fi
         answers=latest,
         idempotency_key=key,
     )
+    ProgressReport.review.related.set_cached_value(report, None)  # a new report has no review yet
+    evidence = []
     for f in files:
-        evidence = Evidence(progress_report=report, name=f.name, kind=f.kind, size=len(f.data))
-        evidence.file.save(f.name, ContentFile(f.data), save=False)
-        written.append(evidence)
-        evidence.save()
-    for url in links:
-        Evidence.objects.create(progress_report=report, name=url[:200], kind="link", url=url)
+        item = Evidence(progress_report=report, name=f.name, kind=f.kind, size=len(f.data))
+        item.file.save(f.name, ContentFile(f.data), save=False)
+        written.append(item)
+        item.save()
+        evidence.append(item)
+    if links:
+        evidence += Evidence.objects.bulk_create(
+            [Evidence(progress_report=report, name=url[:200], kind="link", url=url) for url in links]
+        )
+    _known_evidence(report, evidence)
     if task.status == "acknowledged":
         _set_status(task, actor, "ongoing" if task.ongoing else "in_progress", at=at)
     late = "" if now.date() <= period.due or day <= period.due else " (逾期报送)"
@@ -317,8 +350,18 @@ def _create_report(task_id, actor, key_period, percent, narrative, note, key, fi
         on=day,
         outside=False,
     )
-    record_health(task, day, f"{period.label}报送进展")
-    return report
+    given = health.inputs(task)
+    current = health.compute(task, day, reports=[*reports, report], given=given)
+    record_health(task, day, f"{period.label}报送进展", current=current, last=given.last_light)
+    return report, True
+
+
+def _known_evidence(report: ProgressReport, evidence: list[Evidence]) -> None:
+    """Remember the evidence just written as the report's ``evidence`` (as prefetch_related would)."""
+    rows = report.evidence.all()
+    rows._result_cache = evidence
+    rows._prefetch_done = True
+    report._prefetched_objects_cache = {"evidence": rows}
 
 
 @transaction.atomic

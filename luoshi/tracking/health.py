@@ -16,10 +16,11 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Max, Subquery
+from django.db.models import Exists, Max, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
-from luoshi.tasks.models import AuditEntry, Task
+from luoshi.reports.models import WorkReport
+from luoshi.tasks.models import AuditEntry, Milestone, Task
 
 from . import periods as periods_mod
 from .models import HealthChange, ProgressReport, TrackingSettings
@@ -63,13 +64,59 @@ def local_date(value: datetime.datetime) -> datetime.date:
 
 
 def bands(task: Task) -> TrackingSettings:
-    existing = TrackingSettings.objects.filter(report_id=task.report_id).first()
+    if Task.report.is_cached(task) and WorkReport.tracking_settings.is_cached(task.report):
+        existing = getattr(task.report, "tracking_settings", None)  # joined already (None: the ledger has none)
+    else:
+        existing = TrackingSettings.objects.filter(report_id=task.report_id).first()
     return existing or TrackingSettings(report_id=task.report_id, acknowledge_days=settings.LUOSHI_ACKNOWLEDGE_DAYS)
 
 
+def _acknowledgements() -> QuerySet[AuditEntry]:
+    return AuditEntry.objects.filter(field="status", new="acknowledged").order_by("at", "id")
+
+
 def acknowledged_on(task: Task) -> datetime.date | None:
-    entry = AuditEntry.objects.filter(task=task, field="status", new="acknowledged").order_by("at", "id").first()
+    entry = _acknowledgements().filter(task=task).first()
     return local_date(entry.at) if entry else None
+
+
+def _last_changes() -> QuerySet[HealthChange]:
+    return HealthChange.objects.order_by("-on", "-id")
+
+
+def last_recorded(task: Task) -> str:
+    """The light of the task's last recorded change ("" if none was recorded yet)."""
+    return _last_changes().filter(task=task).values_list("new", flat=True).first() or ""
+
+
+def with_inputs(tasks: QuerySet[Task]) -> QuerySet[Task]:
+    """Tasks annotated with what ``compute`` and ``record_health`` otherwise read one query each (the
+    acknowledgement, whether there are milestones, the last recorded light), for a write path that reads
+    the task anyway; pass ``inputs(task)`` on to them. The subqueries are ``acknowledged_on``'s and
+    ``last_recorded``'s own querysets."""
+    return tasks.annotate(
+        health_acknowledged_at=Subquery(_acknowledgements().filter(task=OuterRef("pk")).values("at")[:1]),
+        health_has_milestones=Exists(Milestone.objects.filter(task=OuterRef("pk"))),
+        health_last_light=Subquery(_last_changes().filter(task=OuterRef("pk")).values("new")[:1]),
+    )
+
+
+@dataclass
+class Inputs:
+    """What ``with_inputs`` read of one task; ``milestones`` is None when they must still be read."""
+
+    acknowledged: datetime.date | None
+    milestones: list | None
+    last_light: str
+
+
+def inputs(task: Task) -> Inputs:
+    at = task.health_acknowledged_at
+    return Inputs(
+        acknowledged=local_date(at) if at else None,
+        milestones=None if task.health_has_milestones else [],
+        last_light=task.health_last_light or "",
+    )
 
 
 def task_periods(task: Task, day: datetime.date) -> list[periods_mod.Period]:
@@ -80,10 +127,14 @@ def task_periods(task: Task, day: datetime.date) -> list[periods_mod.Period]:
     return periods_mod.periods_between(task.cycle, task.due_day, local_date(task.published_at), end)
 
 
-def reports_as_of(task: Task, day: datetime.date) -> list[ProgressReport]:
-    """Reports submitted by the end of ``day``, each with ``returned`` set as the review stood that day."""
+def reports_as_of(task: Task, day: datetime.date, reports=None) -> list[ProgressReport]:
+    """Reports submitted by the end of ``day``, each with ``returned`` set as the review stood that day.
+    ``reports``: every report of the task with its review, already read (else they are read here)."""
     end = timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time()))
-    rows = list(ProgressReport.objects.filter(task=task, submitted_at__lt=end).select_related("review"))
+    if reports is None:
+        rows = list(ProgressReport.objects.filter(task=task, submitted_at__lt=end).select_related("review"))
+    else:
+        rows = sorted((r for r in reports if r.submitted_at < end), key=lambda r: (r.submitted_at, r.pk))
     for r in rows:
         review = getattr(r, "review", None)
         r.returned = bool(review and review.decision == "returned" and review.at < end)
@@ -91,8 +142,17 @@ def reports_as_of(task: Task, day: datetime.date) -> list[ProgressReport]:
     return rows
 
 
-def compute(task: Task, day: datetime.date | None = None, config: TrackingSettings | None = None) -> Health | None:
-    """The light of ``task`` on ``day`` (default today); None for drafts and unpublished tasks."""
+def compute(
+    task: Task,
+    day: datetime.date | None = None,
+    config: TrackingSettings | None = None,
+    *,
+    reports: list[ProgressReport] | None = None,
+    given: Inputs | None = None,
+) -> Health | None:
+    """The light of ``task`` on ``day`` (default today); None for drafts and unpublished tasks.
+    ``reports`` (every report of the task, with its review) and ``given`` (see ``with_inputs``) spare the
+    queries of a caller that has read them already; the rules are the same."""
     day = day or timezone.localdate()
     if task.published_at is None or task.kind != "task" or local_date(task.published_at) > day:
         return None
@@ -102,7 +162,7 @@ def compute(task: Task, day: datetime.date | None = None, config: TrackingSettin
     published = local_date(task.published_at)
     red, yellow = [], []
 
-    reports = reports_as_of(task, day)
+    reports = reports_as_of(task, day, reports)
     standing = [r for r in reports if not r.returned]
     reported = standing[-1].percent if standing else (0 if reports else None)
     expected = None
@@ -118,7 +178,8 @@ def compute(task: Task, day: datetime.date | None = None, config: TrackingSettin
 
     if task.deadline and not task.ongoing and task.deadline < day and (reported or 0) < 100:
         red.append(f"已过完成时限 {task.deadline:%Y-%m-%d} 仍未完成")
-    for m in task.milestones.all():
+    milestones = given.milestones if given is not None and given.milestones is not None else task.milestones.all()
+    for m in milestones:
         if m.due < day and not m.done:
             red.append(f"节点“{m.title}”({m.due:%Y-%m-%d}) 逾期未完成")
 
@@ -142,7 +203,7 @@ def compute(task: Task, day: datetime.date | None = None, config: TrackingSettin
         if r.returned and r.pk not in answered:
             yellow.append(f"{r.period} 报告被退回, 尚未重新报送")
 
-    acknowledged = acknowledged_on(task)
+    acknowledged = given.acknowledged if given is not None else acknowledged_on(task)
     limit = published + datetime.timedelta(days=s.acknowledge_days)
     if (acknowledged is None or acknowledged > day) and day > limit:
         yellow.append(f"交办超过 {s.acknowledge_days} 天未签收")
