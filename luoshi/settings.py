@@ -2,6 +2,8 @@
 
 LUOSHI_DATA_DIR            data directory (default ./luoshi-data): SQLite database and generated secret key
 DATABASE_URL               e.g. postgresql://user@host:5432/luoshi (default SQLite in the data directory)
+CONN_MAX_AGE               seconds a database connection is kept between requests (default 0; `luoshi serve`
+                           sets 600 unless given)
 SECRET_KEY                 (default: generated once and stored in the data directory)
 DEBUG                      "1"/"true" to enable (default off)
 ALLOWED_HOSTS              comma separated (default 127.0.0.1,localhost)

@@ -51,3 +51,26 @@ def test_environment_variables_override_the_defaults(tmp_path):
     assert values["engine"].endswith("postgresql") and values["db"] == "luoshi"
     assert values["max"] == 1000
     assert not (tmp_path / "secret_key").exists()
+
+
+def test_serve_keeps_database_connections_and_runs_two_workers_a_core_plus_one(monkeypatch):
+    from luoshi import webcli
+
+    ran = {}
+
+    def execv(path, command):
+        ran["command"], ran["conn_max_age"] = command, os.environ.get("CONN_MAX_AGE")
+
+    monkeypatch.setattr(webcli.os, "execv", execv)
+    monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+    monkeypatch.delenv("CONN_MAX_AGE", raising=False)
+    monkeypatch.setattr(webcli.os, "sched_getaffinity", lambda pid: {0, 1, 2}, raising=False)
+    webcli.serve([])
+    command = ran["command"]
+    assert command[command.index("--workers") + 1] == "7" and ran["conn_max_age"] == "600"
+
+    monkeypatch.setenv("WEB_CONCURRENCY", "3")
+    monkeypatch.setenv("CONN_MAX_AGE", "0")  # an explicit choice is kept
+    webcli.serve([])
+    command = ran["command"]
+    assert command[command.index("--workers") + 1] == "3" and ran["conn_max_age"] == "0"
