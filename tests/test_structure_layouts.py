@@ -320,3 +320,16 @@ def test_every_task_and_target_span_points_at_its_text_in_any_arrangement_of_hea
     for target in document.targets:
         assert document.text[target.span[0] : target.span[1]] == target.text
     assert document.to_dict()["parts"] is not None
+
+
+def test_numbered_items_under_numbered_themes_stay_with_their_own_theme():
+    document = decompose((LAYOUTS / "city-nested-items.txt").read_text("utf-8"))
+    assert [(s.number, th.title, t.text) for p, s, th, t in document.tasks() if p.kind == "plan"] == [
+        ("一", "扩大有效投资", "(1)实施市级重点项目300个,完成投资500亿元。"),
+        ("一", "扩大有效投资", "(2)争取专项债券资金50亿元。"),
+        ("一", "促进消费升级", "(1)举办消费季活动30场。"),
+        ("一", "促进消费升级", "(2)培育夜间经济集聚区3个。"),
+        ("二", "办好民生实事", "第一,新建幼儿园10所;"),
+        ("二", "办好民生实事", "第二,改造老旧小区50个;"),
+        ("二", "办好民生实事", "第三,新增停车位5000个。"),
+    ]

@@ -107,7 +107,7 @@ class _Section:
     standalone: bool = False  # the current theme stood on its own line: its paragraphs are all tasks
     loose: list[tuple[str, Span]] = field(default_factory=list)  # paragraphs below the heading, no theme
     lines: dict[int, tuple[str, Span]] = field(default_factory=dict)  # theme number → its own line, as written
-    listing: bool = False  # the paragraph before was one of a run of one-line numbered items
+    listing: str = ""  # the marker kind of a run of one-line numbered items the paragraph before was in
     opening: list[tuple[str, Span]] = field(default_factory=list)  # the heading paragraph's sentences after the title
 
 
@@ -253,16 +253,16 @@ def _body(part: _Part, para: Paragraph, speech: list[str], following: str | None
 
 def _same_marker(line: str, following: str) -> bool:
     """Whether two lines open with the same kind of marker: "——" and "——", "1." and "2."."""
-    if line.startswith("——"):
-        return following.startswith("——")
-    a, b = NUMBERED_THEME.match(line), NUMBERED_THEME.match(following)
-    if a is None or b is None:
-        return False
-    return _marker_kind(line[: a.start("body")]) == _marker_kind(following[: b.start("body")])
+    kind = _marker_of(line)
+    return bool(kind) and kind == _marker_of(following)
 
 
-def _marker_kind(marker: str) -> str:
-    return re.sub(r"\d+|[一二三四五六七八九十]+|[①-⑳]", "N", marker.strip())
+def _marker_of(line: str) -> str:
+    """The kind of a line's opening marker: "N." for "1." "2.", "(N)", "——"; "" for none."""
+    m = NUMBERED_THEME.match(line)
+    if m is None:
+        return ""
+    return re.sub(r"\d+|[一二三四五六七八九十]+|[①-⑳]", "N", line[: m.start("body")].strip())
 
 
 def _enumerated(sentences: list[tuple[str, Span]]) -> list[list[tuple[str, Span]]] | None:
@@ -291,7 +291,11 @@ def _file(
         len(sentences) == 1
         and numbered
         and not enumerated
-        and (ENUMERATOR.match(first) or section.listing or (following is not None and _same_marker(first, following)))
+        and (
+            ENUMERATOR.match(first)
+            or (section.listing and section.listing == _marker_of(first))
+            or (following is not None and _same_marker(first, following))
+        )
     ):
         # "二是…。" alone, or one of a run of one-line items ("——新增城镇就业8000人。"): an
         # enumerated commitment, a task of the theme above, or of the section
@@ -303,9 +307,9 @@ def _file(
             section.lines[len(section.themes)] = sentences[0]
             section.themes.append((_strip_end(first[numbered.start("body") :]), first_span, []))
         section.standalone = False
-        section.listing = True
+        section.listing = _marker_of(first)
         return
-    section.listing = False
+    section.listing = ""
     if numbered:
         offset = numbered.start("body")
         first, first_span = first[offset:], (first_span[0] + offset, first_span[1])
