@@ -333,3 +333,10 @@ def test_numbered_items_under_numbered_themes_stay_with_their_own_theme():
         ("二", "办好民生实事", "第二,改造老旧小区50个;"),
         ("二", "办好民生实事", "第三,新增停车位5000个。"),
     ]
+
+
+def test_a_note_explaining_words_is_no_task_and_an_annex_after_the_closing_is_listed_as_dropped():
+    document = decompose((LAYOUTS / "city-note-and-annex.txt").read_text("utf-8"))
+    assert [t.text for *_, t in document.tasks()] == ["实施市级重点项目300个。", "新建幼儿园10所。", "坚持依法行政。"]
+    assert "注:市级重点项目指列入市重点项目库的项目。" in document.parts[1].sections[0].guidance
+    assert {"附件", "2024年市政府民生实事项目", "1.新建改扩建幼儿园10所。"} <= set(document.dropped)

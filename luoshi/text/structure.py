@@ -48,6 +48,7 @@ STANDALONE_PART = re.compile(
 ENUMERATION = re.compile(r"^(首先|其次|再次|最后|第[一二三四五六七八九十]+[,、])")
 # "重点做好以下工作" "实现上述目标,要…": words that lead from one passage to the next
 TRANSITION = re.compile(r"以下(?:几个方面|几项|工作|重点)|如下(?:工作|几个方面)|实现上述目标|完成上述目标")
+NOTE = re.compile(r"^(?:注|注释|备注|说明)\s*\d?\s*[::]")
 ENUMERATOR = re.compile(r"^[一二三四五六七八九十]{1,2}[是要](?=[^,:、])")
 ENUMERATION_OPENS = re.compile(r"^(?:一[是要](?=[^,:、])|第一[,、]|首先[,、])")
 ENUMERATION_GOES_ON = re.compile(
@@ -230,6 +231,9 @@ def _body(part: _Part, para: Paragraph, speech: list[str], following: str | None
         return
     if is_closing(text):
         speech.extend(s for s, _ in sentences)
+        return
+    if NOTE.match(text):  # "注:市级重点项目指…": an explanation of the words above, no task
+        part.section().guidance.extend(s for s, _ in sentences)
         return
     if ADDRESS.match(sentences[0][0]):
         speech.append(sentences[0][0])
