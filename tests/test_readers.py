@@ -121,7 +121,7 @@ def test_uploaded_bytes_are_read_without_a_path(make_docx):
 # --- .docx --------------------------------------------------------------------------------------
 
 
-def test_docx_gives_paragraphs_and_table_cells_in_body_order(make_docx, tmp_path):
+def test_docx_gives_paragraphs_and_table_rows_in_body_order(make_docx, tmp_path):
     path = tmp_path / "report.docx"
     path.write_bytes(
         make_docx(
@@ -134,10 +134,8 @@ def test_docx_gives_paragraphs_and_table_cells_in_body_order(make_docx, tmp_path
     assert read_report(path).split("\n") == [
         "政府工作报告",
         "深入推进教育高质量发展。加快建设高质量教育体系。",
-        "序号",
-        "任务",
-        "1",
-        "新增高新技术企业3家以上。",
+        "序号 | 任务",
+        "1 | 新增高新技术企业3家以上。",
         "提升科技创新水平。",
     ]
 
@@ -152,7 +150,7 @@ def test_docx_reads_a_merged_table_cell_once(tmp_path):
     table.cell(0, 2).text = "右侧"
     path = tmp_path / "merged.docx"
     document.save(path)
-    assert read_report(path).split("\n") == ["合并单元格", "右侧"]
+    assert read_report(path).split("\n") == ["合并单元格 | 右侧"]
 
 
 def test_docx_keeps_tracked_insertions_and_drops_tracked_deletions(tmp_path):

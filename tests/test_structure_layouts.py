@@ -340,3 +340,10 @@ def test_a_note_explaining_words_is_no_task_and_an_annex_after_the_closing_is_li
     assert [t.text for *_, t in document.tasks()] == ["实施市级重点项目300个。", "新建幼儿园10所。", "坚持依法行政。"]
     assert "注:市级重点项目指列入市重点项目库的项目。" in document.parts[1].sections[0].guidance
     assert {"附件", "2024年市政府民生实事项目", "1.新建改扩建幼儿园10所。"} <= set(document.dropped)
+
+
+def test_a_table_row_of_a_docx_is_guidance_never_a_task():
+    text = "政府工作报告\n二、2024年工作安排\n（一）扩大有效需求\n扩大有效投资。实施重点项目300个。\n指标 | 目标\n地区生产总值增长 | 5.5%左右\n"
+    document = decompose(text)
+    assert [t.text for *_, t in document.tasks()] == ["实施重点项目300个。"]
+    assert document.parts[0].sections[0].guidance[-2:] == ("指标 | 目标", "地区生产总值增长 | 5.5%左右")

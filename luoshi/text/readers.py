@@ -298,7 +298,7 @@ def _plausible_share(text: str) -> float:
 
 
 def read_docx_bytes(data: bytes, name: str = "输入") -> str:
-    """Paragraph text of a .docx in body order, table cells included, one paragraph per line."""
+    """Paragraph text of a .docx in body order, one paragraph per line, a table a line per row."""
     _check_docx_zip(data, name)
     import docx  # python-docx; imported here so reading .txt does not pay for lxml
 
@@ -358,8 +358,12 @@ _SKIPPED_IN_PARAGRAPH = frozenset(
 )
 
 
+TABLE_CELL_SEPARATOR = " | "
+
+
 def _collect_block_text(container, lines: list[str]) -> None:
-    """Append the text of each paragraph and table (cell by cell, row by row) under ``container``."""
+    """Append the text of each paragraph under ``container``, and of each table a line a row with its
+    cells joined by TABLE_CELL_SEPARATOR."""
     for child in container.iterchildren():
         tag = child.tag
         if tag == _W + "p":
@@ -367,8 +371,15 @@ def _collect_block_text(container, lines: list[str]) -> None:
         elif tag == _W + "tbl":
             for row in child.iterchildren(_W + "tr"):
                 # a merged cell is one w:tc (gridSpan), its vertical continuation an empty w:tc
+                cells = []
                 for cell in row.iterchildren(_W + "tc"):
-                    _collect_block_text(cell, lines)
+                    own: list[str] = []
+                    _collect_block_text(cell, own)
+                    text = " ".join(line.strip() for line in own if line.strip())
+                    if text:
+                        cells.append(text)
+                if cells:  # a row is one line, its cells apart: the outline reads it as a table row
+                    lines.append(TABLE_CELL_SEPARATOR.join(cells))
         elif tag in (_W + "sdt", _W + "sdtContent", _W + "customXml"):  # wrappers of ordinary blocks
             _collect_block_text(child, lines)
 

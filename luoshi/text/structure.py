@@ -25,6 +25,7 @@ from .normalize import (
     is_closing,
     split_sentences,
 )
+from .readers import TABLE_CELL_SEPARATOR
 from .targets import has_main_targets, is_main_target_item, opens_main_target_list
 
 CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
@@ -234,6 +235,9 @@ def _body(part: _Part, para: Paragraph, speech: list[str], following: str | None
         return
     if NOTE.match(text):  # "注:市级重点项目指…": an explanation of the words above, no task
         part.section().guidance.extend(s for s, _ in sentences)
+        return
+    if TABLE_CELL_SEPARATOR in text:  # a table's row (as the .docx reader gives it): content, no task
+        part.section().guidance.append(text)
         return
     if ADDRESS.match(sentences[0][0]):
         speech.append(sentences[0][0])
