@@ -45,12 +45,14 @@ _WIDTH.update(
 TERMINAL = "。!?;…"
 CLOSERS = "”’」』)》】\"'"
 SENTENCE = re.compile(r"[^。!?]+(?:[。!?]+[”’」』)》】]*)?|[。!?]+[”’」』)》】]*")
-# a sentence that opens an enumeration and goes on with the next one after a semicolon,
-# "一是…;二是…;三是…。", is that many sentences (tasks); "推进…,一要…;二要…。" stays one
-ENUMERATED_SENTENCE = re.compile(r"^(?:一[是要]|第一[,、]|首先[,、])")
-ENUMERATION_CUT = re.compile(
-    r"(?<=;)(?=\s*(?:[二三四五六七八九十]{1,2}[是要]|第[二三四五六七八九十]{1,2}[,、]|其次|再次|最后))"
-)
+# enumerations: the first item (一是, 一要, 第一, 首先,) and the ones after it (二是, 第二, 其次…).
+# A sentence that opens one and goes on with the next after a semicolon, "一是…;二是…;三是…。", is
+# that many sentences (tasks); "推进…,一要…;二要…。" stays one.
+_OPENS = r"一[是要](?=[^,:、])|第一[,、]|首先[,、]"
+_GOES_ON = r"[二三四五六七八九十]{1,2}[是要](?=[^,:、])|第[二三四五六七八九十]{1,2}[,、]|其次|再次|最后"
+ENUMERATION_OPENS = re.compile(f"^(?:{_OPENS})")
+ENUMERATION_GOES_ON = re.compile(f"^(?:{_GOES_ON})")
+ENUMERATION_CUT = re.compile(f"(?<=;)(?=\\s*(?:{_GOES_ON}))")
 
 PART_HEADING = re.compile(r"^(?:第)?([一二三四五六七八九十]{1,3})(?:\s*[、.]|部分\s*[、.:]?)\s*(\S.*)$")
 SECTION_HEADING = re.compile(r"^\(\s*([一二三四五六七八九十]{1,3})\s*\)\s*(\S.*)$")
@@ -384,11 +386,13 @@ def split_sentences(text: str, offset: int = 0) -> list[tuple[str, Span]]:
             if stripped:
                 first = start + len(piece) - len(piece.lstrip())
                 out.append((stripped, (first, first + len(stripped))))
+                if ENUMERATION_OPENS.match(stripped):
+                    _cut_enumeration(out)
         else:
             out.append((piece, (start, end)))
+            if ENUMERATION_OPENS.match(piece):
+                _cut_enumeration(out)
         start = end
-        if ENUMERATED_SENTENCE.match(out[-1][0]) if out else False:
-            _cut_enumeration(out)
     return out
 
 

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from .model import Part, Section, Span, Task, Theme
 from .normalize import (
     ADDRESS,
+    ENUMERATION_GOES_ON,
+    ENUMERATION_OPENS,
     NUMBERED_THEME,
     PART_HEADING,
     SECTION_HEADING,
@@ -51,10 +53,6 @@ ENUMERATION = re.compile(r"^(首先|其次|再次|最后|第[一二三四五六�
 TRANSITION = re.compile(r"以下(?:几个方面|几项|工作|重点)|如下(?:工作|几个方面)|实现上述目标|完成上述目标")
 NOTE = re.compile(r"^(?:注|注释|备注|说明)\s*\d?\s*[::]")
 ENUMERATOR = re.compile(r"^[一二三四五六七八九十]{1,2}[是要](?=[^,:、])")
-ENUMERATION_OPENS = re.compile(r"^(?:一[是要](?=[^,:、])|第一[,、]|首先[,、])")
-ENUMERATION_GOES_ON = re.compile(
-    r"^(?:[二三四五六七八九十]{1,2}[是要](?=[^,:、])|第[二三四五六七八九十]{1,2}[,、]|其次|再次|最后)"
-)
 
 MakeTask = Callable[[str, str, Span, str | None, str | None], Task]
 MakeTasks = Callable[[list[tuple[str, str, Span, str | None, str | None]]], Sequence[Task]]
@@ -111,6 +109,12 @@ class _Section:
     lines: dict[int, tuple[str, Span]] = field(default_factory=dict)  # theme number → its own line, as written
     listing: str = ""  # the marker kind of a run of one-line numbered items the paragraph before was in
     opening: list[tuple[str, Span]] = field(default_factory=list)  # the heading paragraph's sentences after the title
+
+    def add_theme(self, title: str, span: Span, sentences: list, own_line: tuple[str, Span] | None = None) -> None:
+        """A theme; ``own_line``: the line it stands on, its one task if nothing comes under it."""
+        if own_line is not None:
+            self.lines[len(self.themes)] = own_line
+        self.themes.append((title, span, sentences))
 
 
 @dataclass
@@ -259,15 +263,11 @@ def _body(part: _Part, para: Paragraph, speech: list[str], following: str | None
     section.standalone = False  # none of them stood on its own line
 
 
-def _same_marker(line: str, following: str) -> bool:
-    """Whether two lines open with the same kind of marker: "——" and "——", "1." and "2."."""
-    kind = _marker_of(line)
-    return bool(kind) and kind == _marker_of(following)
-
-
-def _marker_of(line: str) -> str:
-    """The kind of a line's opening marker: "N." for "1." "2.", "(N)", "——"; "" for none."""
-    m = NUMBERED_THEME.match(line)
+def _marker_of(line: str | None, m: re.Match | None = None) -> str:
+    """The kind of a line's opening marker (``m``: its NUMBERED_THEME match, if already made): "N."
+    for "1." "2.", "(N)", "——"; "" for none, so that two lines of one list have the same."""
+    if m is None:
+        m = NUMBERED_THEME.match(line) if line else None
     if m is None:
         return ""
     return re.sub(r"\d+|[一二三四五六七八九十]+|[①-⑳]", "N", line[: m.start("body")].strip())
@@ -295,27 +295,23 @@ def _file(
     the sentences are one stretch of an enumeration inside a paragraph."""
     first, first_span = sentences[0]
     numbered = NUMBERED_THEME.match(first)
+    marker = _marker_of(first, numbered)
     if (
         len(sentences) == 1
-        and numbered
+        and marker
         and not enumerated
-        and (
-            ENUMERATOR.match(first)
-            or (section.listing and section.listing == _marker_of(first))
-            or (following is not None and _same_marker(first, following))
-        )
+        and (ENUMERATOR.match(first) or section.listing == marker or _marker_of(following) == marker)
     ):
         # "二是…。" alone, or one of a run of one-line items ("——新增城镇就业8000人。"): an
         # enumerated commitment, a task of the theme above, or of the section
         if section.themes:
             section.themes[-1][2].extend(sentences)
         elif section.title:
-            section.themes.append((section.title, section.span or first_span, list(sentences)))
+            section.add_theme(section.title, section.span or first_span, list(sentences))
         else:
-            section.lines[len(section.themes)] = sentences[0]
-            section.themes.append((_strip_end(first[numbered.start("body") :]), first_span, []))
+            section.add_theme(_strip_end(first[numbered.start("body") :]), first_span, [], own_line=sentences[0])
         section.standalone = False
-        section.listing = _marker_of(first)
+        section.listing = marker
         return
     section.listing = ""
     if numbered:
@@ -329,17 +325,16 @@ def _file(
         and (numbered or not first.endswith(("。", "!")) or len(first) <= 16 or not _opens_like_a_theme(following))
     ):
         # a theme on its own line: the paragraphs below it are its tasks (none: the line is its own)
-        section.lines[len(section.themes)] = sentences[0]
-        section.themes.append((_strip_end(first), first_span, []))
+        section.add_theme(_strip_end(first), first_span, [], own_line=sentences[0])
         section.standalone = True
         return
     if section.standalone and section.themes and not numbered:
         section.themes[-1][2].extend(sentences)
         return
     if theme_like and (numbered or not ENUMERATION.match(first)):
-        if len(sentences) == 1:  # nothing under it yet: the line is its own task unless some follow
-            section.lines[len(section.themes)] = sentences[0]
-        section.themes.append((_strip_end(first), first_span, list(sentences[1:])))
+        # nothing under it yet: the line is its own task unless some follow
+        own_line = sentences[0] if len(sentences) == 1 else None
+        section.add_theme(_strip_end(first), first_span, list(sentences[1:]), own_line=own_line)
         section.standalone = False
         return
     if section.themes:
@@ -416,8 +411,10 @@ def build_parts(
             if section.opening and not section.themes and not section.loose and kind != "review":
                 # "(一)抓项目促投资。全年谋划储备项目200个;…。" and nothing under it: the words
                 # after the title are the section's tasks, not its guidance
+                # (the guidance starts with those words, as the heading paragraph gave them)
                 section.loose = [s for s in section.opening if not s[0].endswith(":")]
-                section.guidance = [s for s in section.guidance if s.endswith(":")]
+                kept = [text for text, _ in section.opening if text.endswith(":")]
+                section.guidance = kept + section.guidance[len(section.opening) :]
             if section.loose:
                 if section.themes:
                     section.guidance.extend(text for text, _ in section.loose)
