@@ -651,7 +651,7 @@ def escalate_task(task: Task, today: datetime.date, remind_days: int, config=Non
                 )
 
         if current is not None and current.light == "red":
-            turned = HealthChange.objects.filter(task=task, new="red").order_by("-on", "-id").first()
+            turned = health.changes_newest_first().filter(task=task, new="red").first()
             since = turned.on if turned else today
             number = f"督{today:%Y}-{task.pk:04d}-{since:%m%d}"
             order = _step(

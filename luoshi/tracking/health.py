@@ -80,13 +80,13 @@ def acknowledged_on(task: Task) -> datetime.date | None:
     return local_date(entry.at) if entry else None
 
 
-def _last_changes() -> QuerySet[HealthChange]:
+def changes_newest_first() -> QuerySet[HealthChange]:
     return HealthChange.objects.order_by("-on", "-id")
 
 
 def last_recorded(task: Task) -> str:
     """The light of the task's last recorded change ("" if none was recorded yet)."""
-    return _last_changes().filter(task=task).values_list("new", flat=True).first() or ""
+    return changes_newest_first().filter(task=task).values_list("new", flat=True).first() or ""
 
 
 def with_inputs(tasks: QuerySet[Task]) -> QuerySet[Task]:
@@ -97,7 +97,7 @@ def with_inputs(tasks: QuerySet[Task]) -> QuerySet[Task]:
     return tasks.annotate(
         health_acknowledged_at=Subquery(_acknowledgements().filter(task=OuterRef("pk")).values("at")[:1]),
         health_has_milestones=Exists(Milestone.objects.filter(task=OuterRef("pk"))),
-        health_last_light=Subquery(_last_changes().filter(task=OuterRef("pk")).values("new")[:1]),
+        health_last_light=Subquery(changes_newest_first().filter(task=OuterRef("pk")).values("new")[:1]),
     )
 
 
