@@ -143,11 +143,6 @@ class ApiToken(models.Model):
             return None
         return token
 
-    @classmethod
-    def authenticate(cls, key: str) -> User | None:
-        token = cls.find(key)
-        return None if token is None else token.user
-
     def touch(self, now=None) -> bool:
         """Record a use. ``last_used_at`` is kept to the minute (``TOUCH_SECONDS``): a burst of requests
         with one token writes it once, and of concurrent workers only one wins the conditional update."""
