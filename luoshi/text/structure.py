@@ -27,11 +27,9 @@ from .normalize import (
     is_closing,
     split_sentences,
 )
+from .numerals import heading_number, heading_numeral
 from .readers import TABLE_CELL_SEPARATOR
 from .targets import has_main_targets, is_main_target_item, opens_main_target_list
-
-CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-NUMERALS = "一二三四五六七八九十"
 
 THEME_MAX = 32  # a theme sentence is short: "深入推进教育高质量发展。"
 REVIEW = re.compile(r"回顾|过去.{0,3}(一年|五年|\d年|工作)|工作总结|一年来|五年来|取得的成绩|主要成绩")
@@ -56,22 +54,6 @@ ENUMERATOR = re.compile(r"^[一二三四五六七八九十]{1,2}[是要](?=[^,:�
 
 MakeTask = Callable[[str, str, Span, str | None, str | None], Task]
 MakeTasks = Callable[[list[tuple[str, str, Span, str | None, str | None]]], Sequence[Task]]
-
-
-def cn_number(numeral: str | None) -> int | None:
-    """一 → 1, 十二 → 12, 二十 → 20."""
-    if not numeral:
-        return None
-    if numeral.isdigit():
-        return int(numeral)
-    if numeral == "十":
-        return 10
-    if numeral.startswith("十"):
-        return 10 + CN_DIGITS.get(numeral[1], 0)
-    if "十" in numeral:
-        tens, _, ones = numeral.partition("十")
-        return CN_DIGITS.get(tens, 0) * 10 + (CN_DIGITS.get(ones, 0) if ones else 0)
-    return CN_DIGITS.get(numeral)
 
 
 def part_kind(title: str | None, year: int | None) -> str | None:
@@ -380,13 +362,13 @@ def build_parts(
     Tasks come from ``make_task`` (one call a task, in document order) or from ``make_tasks``
     (one call with the arguments of every task, in document order, giving the tasks in order)."""
     kinds = [part_kind(p.title, year) for p in out.parts]
-    numbers = [cn_number(p.number) for p in out.parts]
+    numbers = [heading_number(p.number) for p in out.parts]
     # a report that starts mid-part (a later newspaper page) continues the part before the next one
     if out.parts and out.parts[0].number is None and out.parts[0].title is None:
         following = next((n for n in numbers[1:] if n), None)
         if following and following > 1:
             numbers[0] = following - 1
-            out.parts[0].number = NUMERALS[following - 2] if following - 2 < len(NUMERALS) else None
+            out.parts[0].number = heading_numeral(following - 1)
     seen_review = False
     parts = []  # (number, title, kind, sections, span), the tasks made at the end
     calls: list[tuple[str, str, Span, str | None, str | None]] = []  # make_task's arguments
@@ -404,7 +386,7 @@ def build_parts(
         sections = []
         numbered = any(s.number for s in part.sections)
         for s_index, section in enumerate(part.sections):
-            s_no = cn_number(section.number) if section.number else 0
+            s_no = heading_number(section.number) if section.number else 0
             themes = []
             if s_index == 0 and numbered and not section.number:
                 _themes_to_guidance(section)  # a part's opening words before its first section

@@ -41,6 +41,9 @@ from functools import cache
 
 from .batch import Joined
 from .model import Target
+from .numerals import CHARS as _CN_CHARS
+from .numerals import DIGITS as _CN_DIGITS
+from .numerals import cn_number
 from .wordlists import longest_first, read_sections
 
 # Full-width ASCII forms, ideographic space and dash/tilde variants -> half-width; one character
@@ -57,11 +60,6 @@ _WIDTH = str.maketrans(
         "\u301c": "~",  # 〜 wave dash
     }
 )
-
-_CN_DIGITS = dict(zip("〇零一二两三四五六七八九", (0, 0, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9), strict=True))
-_CN_SMALL = {"十": 10, "百": 100, "千": 1000}
-_CN_BIG = {"万": 10**4, "亿": 10**8}
-_CN_CHARS = "".join(_CN_DIGITS) + "".join(_CN_SMALL) + "".join(_CN_BIG)
 
 _CLAUSE_END = ",;:。!?\n\r"
 _SENTENCE_END = "。!?\n\r"
@@ -259,59 +257,6 @@ def _unit_rejects(unit: str) -> tuple[str, ...]:
 # --- numbers -------------------------------------------------------------------------------------
 
 
-def _cn_positional(s: str) -> int | None:
-    """Strict positional Chinese numeral: 一百二十 -> 120, 两千 -> 2000, 十二 -> 12, 三万五千 -> 35000.
-    A bare magnitude (千, 亿万) or two digits in a row (十四五) is not a number."""
-    total = 0  # finished 亿 groups
-    section = 0  # finished 万 group inside the current 亿 group
-    group = 0  # below 万
-    digit: int | None = None
-    last_small = 10**9  # the previous 十/百/千 in this group, to keep them descending
-    for i, ch in enumerate(s):
-        if ch in _CN_DIGITS:
-            if digit is not None:
-                return None
-            digit = _CN_DIGITS[ch]
-        elif ch in _CN_SMALL:
-            mult = _CN_SMALL[ch]
-            if mult >= last_small:
-                return None
-            if digit is None:
-                if ch != "十" or i != 0:
-                    return None
-                digit = 1
-            group += digit * mult
-            digit = None
-            last_small = mult
-        else:  # 万 / 亿
-            mult = _CN_BIG[ch]
-            value = group + (digit or 0)
-            if mult == 10**4:
-                if value == 0:
-                    return None
-                section = value * mult
-            else:
-                value += section
-                if value == 0:
-                    return None
-                total = (total + value) * mult
-                section = 0
-            group, digit, last_small = 0, None, 10**9
-    return total + section + group + (digit or 0)
-
-
-def _cn_number(s: str) -> int | None:
-    if not s:
-        return None
-    if all(ch in _CN_DIGITS for ch in s):
-        if len(s) == 1:
-            return _CN_DIGITS[s]
-        if "两" in s:
-            return None
-        return int("".join(str(_CN_DIGITS[ch]) for ch in s))  # 二〇二三 -> 2023
-    return _cn_positional(s)
-
-
 def parse_number(s: str) -> int | float | None:
     """Read an Arabic or Chinese numeral: ``"6.5"`` -> 6.5, ``"1,100"`` -> 1100, ``"一百二十"`` -> 120,
     ``"两千"`` -> 2000, ``"二〇二三"`` -> 2023; a trailing magnitude is applied: ``"1.2万"`` -> 12000.
@@ -335,7 +280,7 @@ def parse_number(s: str) -> int | float | None:
             return int(value)
         return float(value)
     if all(ch in _CN_CHARS for ch in s):
-        return _cn_number(s)
+        return cn_number(s)
     return None
 
 
@@ -387,7 +332,7 @@ def _read_number(w: str, i: int) -> list[tuple[int, int | float]]:
         ends.append(i + len(stripped))
     ends.extend(range(m.end(), i, -1))
     for end in dict.fromkeys(ends):
-        value = _cn_number(w[i:end])
+        value = cn_number(w[i:end])
         if value is not None:
             readings.append((end, value))
     return readings
