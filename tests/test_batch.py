@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import luoshi.text.assign as assign
+import luoshi.text.matcher as matcher
 from luoshi.text import decompose
 from luoshi.text.assign import Suggester, _score
 from luoshi.text.batch import Joined
@@ -90,7 +90,7 @@ def test_suggest_many_handles_empty_texts_nul_and_a_word_giving_way(catalog):
 
 
 def test_suggest_many_without_the_automaton_uses_the_regex_scan(catalog, monkeypatch):
-    monkeypatch.setattr(assign, "_AhoCorasick", None)
+    monkeypatch.setattr(matcher, "_AhoCorasick", None)
     suggester = Suggester(catalog)
     assert suggester._dictionary.automaton is None
     items = sample_items(catalog)

@@ -1,18 +1,15 @@
 """清单责任化: suggest the lead unit and co-units of a task from a government's own unit catalog.
 
 The only per-government input is the catalog (bare unit names). Everything else is general
-knowledge kept as data with comments:
+knowledge kept as data with comments, read by ``lexicon`` (the function table and the policy
+vocabulary).
 
-- ``data/assign_functions.tsv`` — the functions of Chinese government (教育, 发展改革, 卫生健康 …)
-  and the unit-name patterns that carry them at every level (教育部 / 省教育厅 / 州教育局 /
-  县教育和体育局), with a fallback function where a level has no bureau of its own;
-- ``data/assign_vocabulary.tsv`` — policy vocabulary → functions, with weights.
-
-A catalog is compiled once into one dictionary scanned leftmost-longest: vocabulary terms carry
-unit weights, unit names (and their core names without the locality: 卫健委, 教育局) are explicit
-mentions, 〈function〉部门 / 〈function〉机关 name a whole system, subordinate governments are places.
-The theme and section a sentence sits under add the same evidence at a lower weight. Overrides
-(term → unit label, taught by the office) are scanned separately and outweigh the vocabulary.
+A catalog is compiled once into one dictionary scanned leftmost-longest (``matcher``): vocabulary
+terms carry unit weights, unit names (and their core names without the locality: 卫健委, 教育局)
+are explicit mentions, 〈function〉部门 / 〈function〉机关 name a whole system, subordinate
+governments are places. This module weighs what the scan finds. The theme and section a sentence
+sits under add the same evidence at a lower weight. Overrides (term → unit label, taught by the
+office) are scanned separately and outweigh the vocabulary.
 
 Every suggestion carries its reasons ("关键词: 义务教育", "主题: …", "文中点名: 州卫健委",
 "地名: 茫崖"); with no evidence there is no suggestion.
@@ -25,25 +22,28 @@ import re
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
 
+from .lexicon import DATA_DIR, FUNCTIONS_PATH, VOCABULARY_PATH, Function, Lexicon, load_lexicon
+from .matcher import KEYWORD, OVERRIDE, PLACE, SYSTEM, UNIT, Dictionary
 from .model import InputError, Suggestion, _make_suggestion
 from .units import Catalog, Unit, load_units
 
-try:  # a compiled leftmost-longest matcher; without it the same scan runs as one regex
-    from ahocorasick_rs import AhoCorasick as _AhoCorasick
-    from ahocorasick_rs import MatchKind
-
-    _LEFTMOST_LONGEST = MatchKind.LeftmostLongest
-except ImportError:  # pragma: no cover
-    _AhoCorasick = None
-    _LEFTMOST_LONGEST = None
-
-DATA_DIR = Path(__file__).with_name("data")
-FUNCTIONS_PATH = DATA_DIR / "assign_functions.tsv"
-VOCABULARY_PATH = DATA_DIR / "assign_vocabulary.tsv"
+__all__ = [  # the lexicon's names stay importable from here, where they lived first
+    "DATA_DIR",
+    "EMPTY",
+    "FUNCTIONS_PATH",
+    "VOCABULARY_PATH",
+    "Function",
+    "Lexicon",
+    "Responsibility",
+    "Suggester",
+    "load_lexicon",
+    "override_term",
+    "suggest_units",
+    "suggester_for",
+]
 
 # --- scoring knobs ---------------------------------------------------------------------------
 THEME_WEIGHT = 0.6  # a theme title's evidence, relative to the sentence's own
@@ -62,9 +62,6 @@ CO_RATIO = 0.2  # co-units need this share of the top score
 MAX_LEADS = 3
 MAX_CO_UNITS = 5
 MAX_REASON_TERMS = 4
-
-# dictionary entry kinds
-_KEYWORD, _SYSTEM, _UNIT, _PLACE, _OVERRIDE = range(5)
 
 # quotes and brackets are dropped before scanning: “八五”普法 reads as 八五普法
 _STRIP = str.maketrans("", "", "“”‘’\"'「」『』《》〈〉")
@@ -103,102 +100,6 @@ class Responsibility:
 
 EMPTY = Responsibility((), ())
 _NO_NOTES: Mapping[int, tuple[str, ...]] = {}
-
-
-# --- the lexicon -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Function:
-    """One government function and the unit-name pattern that recognises its units."""
-
-    id: str
-    label: str
-    units: re.Pattern | None
-    excluded: re.Pattern | None = None
-    fallback: str | None = None
-    names: tuple[str, ...] = ()
-
-    def serves(self, unit: Unit) -> bool:
-        return not unit.is_government and any(self.matches_name(name) for name in unit.names)
-
-    def matches_name(self, name: str) -> bool:
-        if self.units is None or not self.units.search(name):
-            return False
-        return not (self.excluded and self.excluded.search(name))
-
-
-@dataclass(frozen=True)
-class Lexicon:
-    functions: Mapping[str, Function]
-    terms: Mapping[str, tuple[tuple[str, float], ...]]  # term → ((function id, weight), ...)
-
-
-def _data_lines(path: Path) -> Iterable[tuple[int, list[str]]]:
-    """Non-comment, non-blank lines of a tab-separated data file; a missing file has none."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        yield number, [cell.strip() for cell in line.split("\t")]
-
-
-def load_lexicon(functions_path: str | Path | None = None, vocabulary_path: str | Path | None = None) -> Lexicon:
-    """Read the function table and the vocabulary. Missing or empty files give an empty lexicon
-    (the engine then suggests only units named in the text); a malformed line raises ValueError
-    naming the file and line."""
-    if functions_path is None and vocabulary_path is None:
-        return _default_lexicon()
-    return _read_lexicon(Path(functions_path or FUNCTIONS_PATH), Path(vocabulary_path or VOCABULARY_PATH))
-
-
-@lru_cache(maxsize=1)
-def _default_lexicon() -> Lexicon:
-    return _read_lexicon(FUNCTIONS_PATH, VOCABULARY_PATH)
-
-
-def _read_lexicon(functions_path: Path, vocabulary_path: Path) -> Lexicon:
-    functions: dict[str, Function] = {}
-    for number, cells in _data_lines(functions_path):
-        if len(cells) < 3:
-            raise ValueError(f"{functions_path.name}:{number}: 需要 id, label, units 至少三列")
-        cells += ["-"] * (6 - len(cells))
-        fid, label, units, excluded, fallback, names = cells[:6]
-        try:
-            functions[fid] = Function(
-                id=fid,
-                label=label,
-                units=re.compile(units) if units and units != "-" else None,
-                excluded=re.compile(excluded) if excluded and excluded != "-" else None,
-                fallback=fallback if fallback and fallback != "-" else None,
-                names=tuple(n for n in names.split() if n != "-"),
-            )
-        except re.error as exc:
-            raise ValueError(f"{functions_path.name}:{number}: 正则表达式有误: {exc}") from exc
-    for fn in functions.values():
-        if fn.fallback and fn.fallback not in functions:
-            raise ValueError(f"{functions_path.name}: {fn.id} 的兜底职能 {fn.fallback} 不存在")
-    terms: dict[str, tuple[tuple[str, float], ...]] = {}
-    for number, cells in _data_lines(vocabulary_path):
-        term = cells[0]
-        spec = " ".join(cells[1:]).split()
-        if not term or not spec:
-            raise ValueError(f"{vocabulary_path.name}:{number}: 需要 词语<TAB>职能:权重")
-        pairs: list[tuple[str, float]] = []
-        if spec != ["-"]:
-            for item in spec:
-                fid, _, weight = item.partition(":")
-                if fid not in functions:
-                    raise ValueError(f"{vocabulary_path.name}:{number}: 未知职能 {fid}")
-                try:
-                    pairs.append((fid, float(weight or 1)))
-                except ValueError as exc:
-                    raise ValueError(f"{vocabulary_path.name}:{number}: 权重应为数字: {item}") from exc
-        terms[term] = tuple(pairs)
-    return Lexicon(functions=functions, terms=terms)
 
 
 # --- the suggester ---------------------------------------------------------------------------
@@ -247,265 +148,6 @@ def _enumerations(text: str) -> list[tuple[int, int]]:
             spans.append((start, start + cut))
         start = m.end()
     return spans
-
-
-def _trie_pattern(node: dict) -> bytes:
-    """A regex (bytes) matching the words of a byte trie, the longest at a position first."""
-    alternatives = [
-        re.escape(bytes((byte,))) + _trie_pattern(child) for byte, child in node.items() if byte is not None
-    ]
-    if not alternatives:
-        return b""
-    body = alternatives[0] if len(alternatives) == 1 else b"(?:" + b"|".join(alternatives) + b")"
-    if None in node:  # a word ends here: a longer one is tried first
-        body = (b"(?:" + body + b")?") if len(alternatives) > 1 or len(body) > 1 else body + b"?"
-    return body
-
-
-class _Dictionary:
-    """Entries (term → (kind, term, payload)) compiled for a leftmost-longest scan.
-
-    The terms (two characters or more) become an Aho-Corasick automaton (ahocorasick_rs, match kind
-    leftmost-longest): one call gives the scan's terms left to right, as (index, start, end),
-    without a Python step per character. Without the library they become one regex over UTF-8
-    bytes, built as a trie so that at each position the longest term matches, and ``findall`` gives
-    the same terms. Where a keyword could give way to a longer term starting inside it
-    (``overtakers``: its offsets k at which such a term may start), that is checked against the
-    characters; the scan then resumes one character further on."""
-
-    __slots__ = ("automaton", "by_index", "entries", "followers", "index", "joinable", "longest", "pattern", "position")
-
-    def __init__(self, entries: Mapping[str, tuple]):
-        terms = [term for term in entries if len(term) >= 2]
-        index: dict[str, list] = {}
-        for term in terms:
-            index.setdefault(term[:2], []).append(term)
-        # terms by their first two characters, longest first (the overtaking check)
-        self.index = {k: tuple(sorted(v, key=lambda t: -len(t))) for k, v in index.items()}
-        longest: dict[str, int] = {}  # prefix → length of the longest term starting with it
-        for term in terms:
-            n = len(term)
-            for k in range(1, n + 1):
-                if longest.get(term[:k], 0) < n:
-                    longest[term[:k]] = n
-        self.longest = longest
-        self.entries: dict[bytes, tuple] = {}
-        trie: dict = {}
-        for term in terms:
-            kind, _term, payload = entries[term]
-            n = len(term)
-            overtakers = ()
-            if kind <= _SYSTEM:
-                overtakers = tuple(k for k in range(1, n) if longest.get(term[k:], 0) > n)
-            key = term.encode("utf-8", "surrogatepass")
-            self.entries[key] = (kind, term, payload, n, overtakers)
-            node = trie
-            for byte in key:
-                node = node.setdefault(byte, {})
-            node[None] = True
-        # the same entries by their index in ``terms``, for the automaton's (index, start, end)
-        self.by_index = tuple(self.entries[term.encode("utf-8", "surrogatepass")] for term in terms)
-        self.position = {term: k for k, term in enumerate(terms)}
-        # for a term that may give way to a longer one, the characters after it that let a longer
-        # term start inside it and run past its end (the quick test of scan_indexes, as a set)
-        following: dict[str, list[tuple[str, int]]] = {}
-        for prefix, n in longest.items():
-            if len(prefix) > 1:
-                following.setdefault(prefix[:-1], []).append((prefix[-1], n))
-        self.followers = tuple(
-            frozenset(c for k in offsets for c, n in following.get(term[k:], ()) if n > length) if offsets else None
-            for _kind, term, _payload, length, offsets in self.by_index
-        )
-        self.joinable = not any("\0" in term for term in terms)  # scan_many joins texts with NUL
-        self.automaton = None
-        if _AhoCorasick is not None and terms:
-            try:
-                self.automaton = _AhoCorasick(terms, matchkind=_LEFTMOST_LONGEST)
-            except (ValueError, UnicodeError):  # terms it cannot take (lone surrogates): the regex
-                self.automaton = None
-        self.pattern = None
-        if self.automaton is None:
-            try:
-                self.pattern = re.compile(_trie_pattern(trie)) if terms else None
-            except (RecursionError, re.error, OverflowError):  # pathological terms: scan in Python
-                self.pattern = None
-
-    def scan(self, text: str) -> list[tuple]:
-        """Non-overlapping terms, left to right, longest first; a word gives way to a longer one
-        that starts inside it and runs past its end (加大学前教育: 学前教育, not 大学). Names of
-        units and places never give way (江城市建设: the place 江城市, not 城市建设)."""
-        if self.automaton is not None:
-            by_index = self.by_index
-            out = []
-            for index, start, end in self.scan_indexes(text):
-                kind, term, payload, _n, _overtakers = by_index[index]
-                out.append((start, end, kind, term, payload))
-            return out
-        if self.pattern is None:
-            return self._scan_slowly(text) if self.entries else []
-        hits: list[tuple] = []
-        data = text.encode("utf-8", "surrogatepass")
-        findall = self.pattern.findall
-        entries = self.entries
-        find = text.find
-        position = 0  # in characters; the regex resumes where the last term ended
-        found = findall(data)
-        while found:
-            restart = None
-            for key in found:
-                kind, term, payload, n, overtakers = entries[key]
-                start = find(term, position)  # no term occurs before it (leftmost), so find is exact
-                if overtakers and self._overtaken(text, start, n, overtakers):
-                    restart = start + 1
-                    break
-                position = start + n
-                hits.append((start, position, kind, term, payload))
-            if restart is None:
-                break
-            position = restart
-            found = findall(data, len(text[:restart].encode("utf-8", "surrogatepass")))
-        return hits
-
-    def scan_indexes(self, text: str) -> list[tuple[int, int, int]]:
-        """The scan as (index in ``by_index``, start, end), found by the automaton (leftmost-longest,
-        as the regex does); a term that gives way to a longer one restarts it one character on."""
-        automaton = self.automaton
-        found = None
-        if automaton is not None:
-            try:
-                found = automaton.find_matches_as_indexes(text)
-            except UnicodeError:  # lone surrogates
-                found = None
-        if found is None:  # the regex scan (or the Python one), in this form
-            hits = self.scan(text) if automaton is None else self._scan_slowly(text)
-            position = self.position
-            return [(position[term], start, end) for start, end, _kind, term, _payload in hits]
-        by_index = self.by_index
-        longest = self.longest.get
-        overtaken = self._overtaken
-        for k, (index, start, end) in enumerate(found):
-            offsets = by_index[index][4]
-            if not offsets:
-                continue
-            # a longer term starting inside runs past the end: it begins with the text up to there
-            n = end - start
-            stop = end + 1
-            for offset in offsets:
-                if longest(text[start + offset : stop], 0) > n:
-                    break
-            else:
-                continue
-            if overtaken(text, start, n, offsets):
-                hits = found[:k]
-                while True:  # resume one character on, in the rest of the text
-                    restart = start + 1
-                    rest = automaton.find_matches_as_indexes(text[restart:])
-                    for index, start, end in rest:
-                        start += restart
-                        entry = by_index[index]
-                        if entry[4] and overtaken(text, start, entry[3], entry[4]):
-                            break
-                        hits.append((index, start, end + restart))
-                    else:
-                        return hits
-        return found
-
-    def scan_many(self, texts: list[str]) -> tuple[list[tuple[int, int, int]], list[tuple[int, int, int]]]:
-        """The scans of many texts from one call of the automaton: ``(found, bounds)`` where the
-        hits of ``texts[k]`` are ``found[lo:hi]`` with ``(lo, hi, base) = bounds[k]``, their
-        positions counted from ``base`` (each text's own hits, as ``scan_indexes`` gives them).
-
-        The texts are joined with NUL, which no term holds, so no term runs across two of them
-        and the leftmost-longest scan of each stretch is the scan of that text alone. The
-        overtaking check reads the joined text: past a text's end comes NUL, so it finds what it
-        finds in the text alone. A text where a term does give way to a longer one is scanned
-        alone (the scan restarts there), as are all of them without the automaton."""
-        automaton = self.automaton
-        found = None
-        if automaton is not None and self.joinable and len(texts) > 1:
-            joined = "\0".join(texts)
-            if joined.count("\0") == len(texts) - 1:
-                try:
-                    found = automaton.find_matches_as_indexes(joined)
-                except UnicodeError:  # lone surrogates
-                    found = None
-        if found is None:
-            found = []
-            bounds = []
-            for text in texts:
-                lo = len(found)
-                found += self.scan_indexes(text)
-                bounds.append((lo, len(found), 0))
-            return found, bounds
-        # where each text starts in the joined text, and where its hits start in ``found``
-        bases = []
-        base = 0
-        for text in texts:
-            bases.append(base)
-            base += len(text) + 1
-        bases.append(base)  # past the end
-        firsts = [0] * (len(texts) + 1)
-        followers = self.followers
-        after = joined + "\0"  # the character after each term (NUL after the last text)
-        suspects = []  # hits that may give way to a longer term: (text number, hit number)
-        t = 0
-        end = bases[1] - 1
-        for k, (index, start, stop) in enumerate(found):
-            while start >= end:
-                t += 1
-                firsts[t] = k
-                end = bases[t + 1] - 1
-            chars = followers[index]
-            if chars is not None and after[stop] in chars:
-                suspects.append((t, k))
-        for rest in range(t + 1, len(texts) + 1):  # texts after the last hit's: none of their own
-            firsts[rest] = len(found)
-        alone: set[int] = set()
-        if suspects:
-            by_index = self.by_index
-            overtaken = self._overtaken
-            for t, k in suspects:
-                index, start, stop = found[k]
-                if t not in alone and overtaken(joined, start, stop - start, by_index[index][4]):
-                    alone.add(t)
-        bounds = [(firsts[t], firsts[t + 1], bases[t]) for t in range(len(texts))]
-        for t in sorted(alone):  # a term gives way to a longer one: the text alone
-            own = self.scan_indexes(texts[t])
-            bounds[t] = (len(found), len(found) + len(own), 0)
-            found += own
-        return found, bounds
-
-    def _overtaken(self, text: str, start: int, length: int, offsets: tuple[int, ...]) -> bool:
-        """Whether a term longer than ``length`` starts at start + k (k in offsets)."""
-        get = self.index.get
-        for k in offsets:
-            j = start + k
-            for term in get(text[j : j + 2], ()):
-                if len(term) <= length:
-                    break
-                if text.startswith(term, j):
-                    return True
-        return False
-
-    def _scan_slowly(self, text: str) -> list[tuple]:
-        """The same scan one character at a time (when the terms do not compile into a regex)."""
-        hits = []
-        entries = {e[1]: e for e in self.entries.values()}
-        i, n = 0, len(text) - 1
-        get = self.index.get
-        while i < n:
-            for term in get(text[i : i + 2], ()):
-                if text.startswith(term, i):
-                    kind, term, payload, length, overtakers = entries[term]
-                    if overtakers and self._overtaken(text, i, length, overtakers):
-                        i += 1
-                    else:
-                        hits.append((i, i + length, kind, term, payload))
-                        i += length
-                    break
-            else:
-                i += 1
-        return hits
 
 
 class Suggester:
@@ -560,17 +202,17 @@ class Suggester:
             if term == REGIONAL_TERM:
                 self._regional = tuple(weights.items())
             else:
-                entries[term] = (_KEYWORD, term, tuple(weights.items()))
+                entries[term] = (KEYWORD, term, tuple(weights.items()))
         for fid, fn in functions.items():
             payload = tuple((i, SYSTEM_WEIGHT * factor) for i, factor in resolved[fid])
             for name in fn.names:
                 for suffix in ("部门", "机关", "系统"):
-                    entries.setdefault(name + suffix, (_SYSTEM, name + suffix, payload))
-                entries.setdefault(name + "系统性", (_KEYWORD, name + "系统性", ()))
+                    entries.setdefault(name + suffix, (SYSTEM, name + suffix, payload))
+                entries.setdefault(name + "系统性", (KEYWORD, name + "系统性", ()))
         for name, owner in self._mention_names(catalog).items():
-            kind = _PLACE if self._government[owner] else _UNIT
+            kind = PLACE if self._government[owner] else UNIT
             entries[name] = (kind, name, (owner,))
-        self._dictionary = _Dictionary(entries)
+        self._dictionary = Dictionary(entries)
 
         override_entries: dict[str, tuple[int, str, tuple]] = {}
         unknown = []
@@ -579,9 +221,9 @@ class Suggester:
             if len(term) < 2 or owner is None:
                 unknown.append(label)
                 continue
-            override_entries[term] = (_OVERRIDE, term, ((owner, OVERRIDE_WEIGHT),))
+            override_entries[term] = (OVERRIDE, term, ((owner, OVERRIDE_WEIGHT),))
         self.unknown_overrides = tuple(unknown)  # labels not in the catalog (or a one-character term)
-        self._overrides = _Dictionary(override_entries) if override_entries else None
+        self._overrides = Dictionary(override_entries) if override_entries else None
         self._context_cache: dict[str, tuple] = {}
         self._titles_cache: dict[tuple, tuple] = {}  # (theme, section) → evidence, in order
 
@@ -658,11 +300,11 @@ class Suggester:
         terms: dict[int, list[str]] = {}
         hits = self._scan(clean)
         for _start, _end, kind, term, payload in hits:
-            if kind in (_KEYWORD, _SYSTEM, _OVERRIDE):
+            if kind in (KEYWORD, SYSTEM, OVERRIDE):
                 for i, w in payload:
                     weights[i] = weights.get(i, 0.0) + w
                     terms.setdefault(i, []).append(term)
-            elif kind == _UNIT:
+            elif kind == UNIT:
                 i = payload[0]
                 weights[i] = weights.get(i, 0.0) + MENTION_WEIGHT
                 terms.setdefault(i, []).append(term)
@@ -732,7 +374,7 @@ class Suggester:
         repeat = REPEAT_BONUS
         for index, start, end in found[lo:hi] if lo or hi < len(found) else found:
             kind, term, payload, _length, _overtakers = by_index[index]
-            if not kind:  # _KEYWORD, the most of them
+            if not kind:  # KEYWORD, the most of them
                 count = seen.get(index, 0)
                 seen[index] = count + 1
                 if count > 2:
@@ -752,7 +394,7 @@ class Suggester:
                         contributions[i] = {term: value}
                     else:
                         own[term] = own.get(term, 0.0) + value
-            elif kind == _SYSTEM:  # 由教育部门牵头, 公安机关
+            elif kind == SYSTEM:  # 由教育部门牵头, 公安机关
                 role = role_of(clean, end - base)
                 share = ROLE_LEAD_WEIGHT / SYSTEM_WEIGHT if role == "lead" else 1.0
                 for i, w in payload:
@@ -761,7 +403,7 @@ class Suggester:
                     evidence[i] = get(i, 0.0) + w * share
                     if i not in named:
                         named[i] = term
-            elif kind == _UNIT:
+            elif kind == UNIT:
                 i = payload[0]
                 role = role_of(clean, end - base)
                 if role == "co":
@@ -771,7 +413,7 @@ class Suggester:
                     evidence[i] = get(i, 0.0) + (ROLE_LEAD_WEIGHT if role == "lead" else MENTION_WEIGHT)
                 if i not in named:
                     named[i] = term
-            elif payload[0] not in places:  # _PLACE
+            elif payload[0] not in places:  # PLACE
                 places[payload[0]] = (term, start - base, end - base)
         if self._overrides is not None:
             for _start, _end, _kind, term, payload in self._overrides.scan(clean):
@@ -895,7 +537,7 @@ _CACHE: OrderedDict[tuple, tuple[object, Suggester]] = OrderedDict()
 _CACHE_SIZE = 16
 
 
-def _suggester_for(units: Catalog | str | Path, overrides: Mapping[str, str] | None) -> Suggester:
+def suggester_for(units: Catalog | str | Path, overrides: Mapping[str, str] | None) -> Suggester:
     override_key = tuple(sorted(overrides.items())) if overrides else ()
     if isinstance(units, Catalog):
         key: tuple = ("catalog", id(units), override_key)
@@ -936,17 +578,13 @@ def suggest_units(
     catalog (and overrides). ``theme`` and ``section`` are the titles the sentence sits under;
     ``overrides`` maps a term to a unit label and outweighs the built-in vocabulary.
     """
-    return _suggester_for(units, overrides).suggest(text, theme=theme, section=section)
-
-
-_OVERRIDE_CLAUSE = re.compile(r"[,，;；。:：!！?？]")
-_OVERRIDE_QUOTES = str.maketrans("", "", "“”‘’\"'「」『』《》〈〉")
+    return suggester_for(units, overrides).suggest(text, theme=theme, section=section)
 
 
 def override_term(text: str) -> str:
     """The term a confirmed assignment teaches: the task's opening clause, as the engine scans it
     (quotes removed). Specific enough not to capture other tasks, and reports repeat such clauses."""
-    for clause in _OVERRIDE_CLAUSE.split(text.translate(_OVERRIDE_QUOTES)):
+    for clause in _CLAUSE_END.split(text.translate(_STRIP)):
         clause = clause.strip()
         if len(clause) >= 4:
             return clause[:100]

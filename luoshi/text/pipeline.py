@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-from .assign import _suggester_for
+from .assign import suggester_for
 from .batch import Joined
 from .model import Document, InputError, Span, Task, _make_task
 from .normalize import normalize
@@ -39,7 +39,7 @@ def decompose(
     norm = normalize(text)
     tree = outline(norm)
     year = year or _infer_year(norm.text, tree)
-    suggester = _suggester_for(catalog, overrides) if catalog is not None else None
+    suggester = suggester_for(catalog, overrides) if catalog is not None else None
 
     def make_tasks(calls: list[tuple[str, str, Span, str | None, str | None]]) -> list[Task]:
         """The document's tasks, each vocabulary searched once in all their sentences."""
