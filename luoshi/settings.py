@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "luoshi.audit",
     "luoshi.accounts",
     "luoshi.reports",
     "luoshi.tasks",

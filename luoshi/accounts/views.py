@@ -10,7 +10,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from openpyxl import load_workbook
 
-from luoshi.tasks import access, actions
+from luoshi import access
+from luoshi.tasks import actions
 from luoshi.text import InputError
 from luoshi.text.units import parse_units
 

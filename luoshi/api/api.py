@@ -14,8 +14,10 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 from pydantic import ConfigDict, Field
 
+from luoshi import access
 from luoshi.accounts.models import ApiToken, Unit, User
-from luoshi.tasks import access, actions
+from luoshi.errors import ActionError, ConflictError
+from luoshi.tasks import actions
 from luoshi.tasks.models import Task
 from luoshi.tracking import actions as tracking_actions
 from luoshi.tracking import health
@@ -205,9 +207,9 @@ def patch_task(request, task_id: int, payload: TaskPatch):
             changes[name] = value
     try:
         actions.update_task(task.pk, request.auth, version, changes)
-    except actions.ConflictError as exc:
+    except ConflictError as exc:
         raise HttpError(409, str(exc)) from exc
-    except actions.ActionError as exc:
+    except ActionError as exc:
         raise HttpError(400, str(exc)) from exc
     return _task(access.task_for_reading(request.auth, task_id))
 
@@ -314,7 +316,7 @@ def _report(r) -> dict:
     }
 
 
-def _refuse(exc: actions.ActionError):
+def _refuse(exc: ActionError):
     return HttpError(400, str(exc))
 
 
@@ -364,7 +366,7 @@ def submit_report(request, task_id: int, payload: ReportIn):
             links=payload.links,
             idempotency_key=key,
         )
-    except actions.ActionError as exc:
+    except ActionError as exc:
         raise _refuse(exc) from exc
     return Status(201 if created else 200, _report(report))
 
@@ -376,7 +378,7 @@ def review_report(request, report_id: int, payload: ReviewIn):
         raise HttpError(403, "只有督查室可以审核进展报告")
     try:
         tracking_actions.review_report(report.pk, request.auth, decision=payload.decision, reason=payload.reason)
-    except actions.ActionError as exc:
+    except ActionError as exc:
         raise _refuse(exc) from exc
     return _report(ProgressReport.objects.get(pk=report.pk))
 
@@ -394,7 +396,7 @@ def request_extension(request, task_id: int, payload: ExtensionIn):
         extension = tracking_actions.request_extension(
             task.pk, request.auth, reason=payload.reason, new_deadline=payload.new_deadline
         )
-    except actions.ActionError as exc:
+    except ActionError as exc:
         raise _refuse(exc) from exc
     return Status(201, _request(extension))
 
@@ -408,7 +410,7 @@ def decide_extension(request, extension_id: int, payload: DecisionIn):
         extension = tracking_actions.decide_extension(
             extension.pk, request.auth, approve=payload.approve, reason=payload.reason
         )
-    except actions.ActionError as exc:
+    except ActionError as exc:
         raise _refuse(exc) from exc
     return _request(extension)
 
@@ -422,7 +424,7 @@ def request_closing(request, task_id: int, payload: ClosingIn):
         closing = tracking_actions.request_closing(
             task.pk, request.auth, verdict=payload.verdict, reason=payload.reason
         )
-    except actions.ActionError as exc:
+    except ActionError as exc:
         raise _refuse(exc) from exc
     return Status(201, _request(closing))
 
@@ -436,6 +438,6 @@ def decide_closing(request, closing_id: int, payload: DecisionIn):
         closing = tracking_actions.decide_closing(
             closing.pk, request.auth, approve=payload.approve, reason=payload.reason
         )
-    except actions.ActionError as exc:
+    except ActionError as exc:
         raise _refuse(exc) from exc
     return _request(closing)

@@ -7,7 +7,8 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from luoshi.tasks.actions import ActionError, _audit
+from luoshi.audit import trail
+from luoshi.errors import ActionError
 from luoshi.tasks.models import Task
 from luoshi.tracking import periods
 
@@ -58,8 +59,8 @@ def create_circular(report, actor, *, period: str, number: str, title: str = "",
         created_by=actor,
         created_at=now,
     )
-    _audit(
-        actor, model="Circular", object_id=circular.pk, field_name="created", new=circular.number, report=report, at=now
+    trail.record(
+        actor, model="Circular", object_id=circular.pk, field="created", new=circular.number, report=report, at=now
     )
     return circular
 

@@ -11,9 +11,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from luoshi import access
 from luoshi.accounts.models import Unit
-from luoshi.tasks import access
-from luoshi.tasks.actions import ActionError
+from luoshi.errors import ActionError
 
 from . import actions, charts, docx, exports, stats
 from .models import Circular

@@ -167,6 +167,18 @@ def _read_archive(in_path) -> tuple[dict, dict[str, bytes], dict[str, bytes]]:
     return manifest, data, media
 
 
+# Models that moved to another app since an archive was written: old label → new label.
+MOVED = {"tasks.auditentry": "audit.auditentry"}
+
+
+def _relabel(manifest: dict, data: dict) -> None:
+    """Read an archive of an earlier version under today's model labels."""
+    for old, new in MOVED.items():
+        if old in manifest["models"]:
+            manifest["models"][new] = manifest["models"].pop(old)
+            data[new] = data.pop(old).replace(f'"model": "{old}"'.encode(), f'"model": "{new}"'.encode())
+
+
 def non_empty_models() -> list[str]:
     return [m._meta.label_lower for m in archived_models() if m._base_manager.exists()]
 
@@ -174,6 +186,7 @@ def non_empty_models() -> list[str]:
 def import_all(in_path, *, progress=None) -> dict:
     """Restore an archive into an empty, migrated database; all or nothing. Returns the manifest."""
     manifest, data, media = _read_archive(in_path)
+    _relabel(manifest, data)
     known = {m._meta.label_lower: m for m in archived_models()}
     unknown = sorted(set(manifest["models"]) - set(known))
     if unknown:

@@ -7,7 +7,8 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from luoshi.tasks.actions import ActionError, _audit
+from luoshi.audit import trail
+from luoshi.errors import ActionError
 from luoshi.tasks.models import Task
 
 from .models import FIELDS, Disclosure
@@ -19,11 +20,11 @@ def _set(disclosure: Disclosure, actor, name: str, value, at) -> bool:
     old = getattr(disclosure, name)
     if old == value:
         return False
-    _audit(
+    trail.record(
         actor,
         model="Disclosure",
         object_id=disclosure.task_id,
-        field_name=name,
+        field=name,
         old="" if old is None else str(old),
         new="" if value is None else str(value),
         task=disclosure.task,

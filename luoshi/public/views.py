@@ -18,10 +18,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from luoshi import access
 from luoshi.dashboards import stats
+from luoshi.errors import ActionError
 from luoshi.reports.models import WorkReport
-from luoshi.tasks import access
-from luoshi.tasks.actions import ActionError
 from luoshi.tasks.models import Task
 
 from . import actions

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 
 from luoshi.accounts.models import Government
-from luoshi.tasks.actions import ActionError, Proposal
+from luoshi.errors import ActionError
+from luoshi.tasks.actions import Proposal
 from luoshi.tasks.models import SuggestionOverride
 from luoshi.text import InputError
 from luoshi.text.units import Catalog

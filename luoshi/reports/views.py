@@ -10,7 +10,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from luoshi.tasks import access, actions
+from luoshi import access
+from luoshi.tasks import actions
 from luoshi.tasks.exports import export_ledger, plan_import, read_ledger
 from luoshi.tasks.forms import BulkForm
 from luoshi.tasks.models import Task

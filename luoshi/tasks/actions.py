@@ -14,12 +14,12 @@ from django.db.models import F
 from django.utils import timezone
 
 from luoshi.accounts.models import Government, Unit, User
+from luoshi.audit import trail
+from luoshi.errors import ActionError, ConflictError
 from luoshi.reports.models import WorkReport
 from luoshi.text.assign import override_term
 
-from .models import AuditEntry, Milestone, SuggestionOverride, Tag, Task
-
-CONFLICT_MESSAGE = "该任务已被他人修改, 请刷新后重试"
+from .models import Milestone, SuggestionOverride, Tag, Task
 
 # The fields an office user may change on a task, in the order the audit shows them.
 EDITABLE_FIELDS = (
@@ -40,51 +40,12 @@ EDITABLE_FIELDS = (
 M2M_FIELDS = {"co_units", "tags"}
 
 
-class ActionError(Exception):
-    """A request the ledger refuses; the message is one Chinese line for the user."""
-
-
-class ConflictError(ActionError):
-    def __init__(self, message: str = CONFLICT_MESSAGE):
-        super().__init__(message)
-
-
 # ---------------------------------------------------------------------------------------------- audit
 
 
 def display(field_name: str, value) -> str:
-    """The audit's text form of a value."""
-    if value is None:
-        return ""
-    if field_name == "tags":
-        return "；".join(sorted(v.name for v in value))
-    if field_name in M2M_FIELDS:
-        return "、".join(sorted(getattr(v, "label", None) or getattr(v, "name", str(v)) for v in value))
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, Unit):
-        return value.label
-    if isinstance(value, User):
-        return value.display_name
-    return str(value)
-
-
-def _audit(
-    actor, *, model: str, object_id, field_name: str, old: str = "", new: str = "", task=None, report=None, at=None
-):
-    AuditEntry.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
-        at=at or timezone.now(),
-        model=model,
-        object_id=str(object_id),
-        task=task,
-        report=report if report is not None else getattr(task, "report", None),
-        field=field_name,
-        old=old,
-        new=new,
-    )
+    """The audit's text form of a task field's value (tags are joined by ；)."""
+    return trail.display(value, separator="；" if field_name == "tags" else "、")
 
 
 def current_value(task: Task, field_name: str):
@@ -160,11 +121,11 @@ def _apply(task: Task, actor, changes: dict) -> list[str]:
         old = current_value(task, name)
         if _same(name, old, new):
             continue
-        _audit(
+        trail.record(
             actor,
             model="Task",
             object_id=task.pk,
-            field_name=name,
+            field=name,
             old=display(name, old),
             new=display(name, new),
             task=task,
@@ -294,12 +255,12 @@ def merge_with_next(task_id: int, actor, version: int) -> Task:
     task.save(update_fields=["text", "span_end", "targets"])
     task.tags.add(*following.tags.all())
     task.co_units.add(*following.co_units.all())
-    _audit(actor, model="Task", object_id=task.pk, field_name="text", old=old_text, new=task.text, task=task)
-    _audit(
+    trail.record(actor, model="Task", object_id=task.pk, field="text", old=old_text, new=task.text, task=task)
+    trail.record(
         actor,
         model="Task",
         object_id=following.pk,
-        field_name="merged_into",
+        field="merged_into",
         old=following.code,
         new=task.code,
         task=task,
@@ -354,8 +315,8 @@ def split_task(task_id: int, actor, version: int, at: int) -> tuple[Task, Task]:
     if split_span:
         task.span_end = split_span
     task.save(update_fields=["text", "span_end"])
-    _audit(actor, model="Task", object_id=task.pk, field_name="text", old=old_text, new=first, task=task)
-    _audit(actor, model="Task", object_id=new.pk, field_name="split_from", old=task.code, new=new.code, task=new)
+    trail.record(actor, model="Task", object_id=task.pk, field="text", old=old_text, new=first, task=task)
+    trail.record(actor, model="Task", object_id=new.pk, field="split_from", old=task.code, new=new.code, task=new)
     _renumber(task.report)
     task.refresh_from_db()
     new.refresh_from_db()
@@ -368,11 +329,11 @@ def add_milestone(task: Task, actor, title: str, due: datetime.date) -> Mileston
     if not title:
         raise ActionError("节点名称不能为空")
     milestone = Milestone.objects.create(task=task, title=title[:300], due=due)
-    _audit(
+    trail.record(
         actor,
         model="Milestone",
         object_id=milestone.pk,
-        field_name="created",
+        field="created",
         new=f"{due} {title}",
         task=task,
     )
@@ -382,11 +343,11 @@ def add_milestone(task: Task, actor, title: str, due: datetime.date) -> Mileston
 @transaction.atomic
 def set_milestone_done(milestone: Milestone, actor, done: bool) -> Milestone:
     if milestone.done != done:
-        _audit(
+        trail.record(
             actor,
             model="Milestone",
             object_id=milestone.pk,
-            field_name="done",
+            field="done",
             old=display("done", milestone.done),
             new=display("done", done),
             task=milestone.task,
@@ -398,11 +359,11 @@ def set_milestone_done(milestone: Milestone, actor, done: bool) -> Milestone:
 
 @transaction.atomic
 def delete_milestone(milestone: Milestone, actor) -> None:
-    _audit(
+    trail.record(
         actor,
         model="Milestone",
         object_id=milestone.pk,
-        field_name="deleted",
+        field="deleted",
         old=f"{milestone.due} {milestone.title}",
         task=milestone.task,
     )
@@ -423,18 +384,18 @@ def publish(report: WorkReport, actor, task_ids=None, at=None) -> dict:
         if task.lead_unit_id is None:
             missing += 1
             continue
-        _audit(
+        trail.record(
             actor,
             model="Task",
             object_id=task.pk,
-            field_name="status",
+            field="status",
             old=display("status", task.status),
             new="assigned",
             task=task,
             at=now,
         )
-        _audit(
-            actor, model="Task", object_id=task.pk, field_name="published_at", new=now.isoformat(), task=task, at=now
+        trail.record(
+            actor, model="Task", object_id=task.pk, field="published_at", new=now.isoformat(), task=task, at=now
         )
         task.status = "assigned"
         task.published_at = now
@@ -451,11 +412,11 @@ def acknowledge(task_id: int, actor, at=None) -> Task:
     task = Task.objects.select_for_update().get(pk=task_id)
     if task.status != "assigned":
         raise ActionError("只有已交办的任务可以签收")
-    _audit(
+    trail.record(
         actor,
         model="Task",
         object_id=task.pk,
-        field_name="status",
+        field="status",
         old="assigned",
         new="acknowledged",
         task=task,
@@ -525,7 +486,7 @@ def _create_task(report: WorkReport, actor, p: Proposal, position: int) -> Task:
     )
     if p.tags:
         task.tags.set(tags_for(report.government, p.tags))
-    _audit(actor, model="Task", object_id=task.pk, field_name="created", new=f"{p.code} {p.text}", task=task)
+    trail.record(actor, model="Task", object_id=task.pk, field="created", new=f"{p.code} {p.text}", task=task)
     return task
 
 
@@ -567,11 +528,11 @@ def import_report(
     }
     report.last_import = summary
     report.save(update_fields=["last_import"])
-    _audit(
+    trail.record(
         actor,
         model="WorkReport",
         object_id=report.pk,
-        field_name="imported",
+        field="imported",
         new=filename or title,
         report=report,
     )
@@ -653,11 +614,11 @@ def reimport_report(
             ("theme_title", p.theme_title[:300]),
         ):
             if getattr(task, name) != value:
-                _audit(
+                trail.record(
                     actor,
                     model="Task",
                     object_id=task.pk,
-                    field_name=name,
+                    field=name,
                     old=getattr(task, name),
                     new=value,
                     task=task,
@@ -692,11 +653,11 @@ def reimport_report(
     }
     report.save()
     _renumber(report)
-    _audit(
+    trail.record(
         actor,
         model="WorkReport",
         object_id=report.pk,
-        field_name="reimported",
+        field="reimported",
         new=f"{filename} 保留{len(kept)} 更新{len(updated)} 新增{len(created)} 未匹配{len(unmatched)}",
         report=report,
     )
@@ -719,23 +680,10 @@ def import_units(government: Government, actor, units) -> dict:
             values["represents"] = sub
         if existing is None:
             unit = Unit.objects.create(government=government, short_name=u.short_name[:60], **values)
-            _audit(actor, model="Unit", object_id=unit.pk, field_name="created", new=unit.name)
+            trail.record(actor, model="Unit", object_id=unit.pk, field="created", new=unit.name)
             created += 1
             continue
-        changed = False
-        for name, value in values.items():
-            old = getattr(existing, name)
-            if old != value:
-                _audit(
-                    actor,
-                    model="Unit",
-                    object_id=existing.pk,
-                    field_name=name,
-                    old=display(name, old),
-                    new=display(name, value),
-                )
-                setattr(existing, name, value)
-                changed = True
+        changed = trail.set_fields(actor, existing, values, model="Unit")
         if changed:
             existing.save()
             updated += 1

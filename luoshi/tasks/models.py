@@ -142,60 +142,6 @@ class Milestone(models.Model):
         return f"{self.due} {self.title}"
 
 
-class AuditQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError("审计记录只能追加, 不能修改")
-
-    def delete(self):
-        raise PermissionError("审计记录只能追加, 不能删除")
-
-
-class AuditEntry(models.Model):
-    """One field change: who, when, which object, old and new. Append-only."""
-
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name="操作人",
-    )
-    at = models.DateTimeField("时间", db_index=True)
-    model = models.CharField("对象类型", max_length=40)
-    object_id = models.CharField("对象编号", max_length=40)
-    task = models.ForeignKey(
-        Task, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit", verbose_name="任务"
-    )
-    report = models.ForeignKey(
-        WorkReport,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="audit",
-        verbose_name="报告",
-    )
-    field = models.CharField("字段", max_length=60)
-    old = models.TextField("原值", blank=True)
-    new = models.TextField("新值", blank=True)
-
-    objects = AuditQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = verbose_name_plural = "审计记录"
-        ordering = ["-at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.model}#{self.object_id} {self.field}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("审计记录只能追加, 不能修改")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("审计记录只能追加, 不能删除")
-
-
 class SuggestionOverride(models.Model):
     """A term the office has confirmed belongs to a unit; fed to the engine's ``suggest_units``."""
 

@@ -10,14 +10,17 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from luoshi import access
+from luoshi.audit.models import AuditEntry
+from luoshi.errors import ActionError
 from luoshi.reports.source import context
 from luoshi.tracking import actions as tracking_actions
 from luoshi.tracking import health as tracking_health
 from luoshi.tracking import views as tracking_views
 
-from . import access, actions
+from . import actions
 from .forms import LedgerFilterForm, MilestoneForm, SplitForm, TaskForm
-from .models import AuditEntry, Milestone, Task
+from .models import Milestone, Task
 
 FIELD_LABELS = {
     "text": "工作任务",
@@ -133,7 +136,7 @@ def task_edit(request, pk):
         if form.is_valid():
             try:
                 actions.update_task(task.pk, request.user, form.cleaned_data["version"], form.changes())
-            except actions.ActionError as exc:
+            except ActionError as exc:
                 form.add_error(None, str(exc))
             else:
                 messages.success(request, f"任务 {task.code} 已保存")
@@ -178,7 +181,7 @@ def task_merge(request, pk):
     task = access.task_for_editing(request.user, pk)
     try:
         merged = actions.merge_with_next(task.pk, request.user, _version(request))
-    except actions.ActionError as exc:
+    except ActionError as exc:
         messages.error(request, str(exc))
         return redirect(f"/tasks/{task.pk}/edit/")
     messages.success(request, f"已把下一条任务并入 {merged.code}")
@@ -195,7 +198,7 @@ def task_split(request, pk):
         return redirect(f"/tasks/{task.pk}/edit/")
     try:
         first, second = actions.split_task(task.pk, request.user, form.cleaned_data["version"], form.cleaned_data["at"])
-    except actions.ActionError as exc:
+    except ActionError as exc:
         messages.error(request, str(exc))
         return redirect(f"/tasks/{task.pk}/edit/")
     messages.success(request, f"已拆分为 {first.code} 和 {second.code}")
@@ -228,7 +231,7 @@ def task_kind(request, pk):
     error = ""
     try:
         actions.update_task(task.pk, request.user, _version(request), {"kind": kind})
-    except actions.ActionError as exc:
+    except ActionError as exc:
         error = str(exc)
     return _row_reply(
         request,
@@ -268,7 +271,7 @@ def milestone_add(request, pk):
     if form.is_valid():
         try:
             actions.add_milestone(task, request.user, form.cleaned_data["title"], form.cleaned_data["due"])
-        except actions.ActionError as exc:
+        except ActionError as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, "已添加节点")

@@ -1,6 +1,6 @@
 """Every multi-row write of 落实 tracking, each in one transaction.
 
-Views and the API validate input, ask ``luoshi.tasks.access`` and then call one function here.
+Views and the API validate input, ask ``luoshi.access`` and then call one function here.
 ``at``/``on`` parameters exist so that history can be simulated (the demo, tests); they default to now.
 """
 
@@ -15,8 +15,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from luoshi.accounts.models import User
+from luoshi.audit import trail
+from luoshi.errors import ActionError
 from luoshi.tasks import actions as task_actions
-from luoshi.tasks.actions import ActionError, _audit
 from luoshi.tasks.models import Task
 
 from . import channels, health, periods
@@ -179,7 +180,7 @@ def settings_for(report) -> TrackingSettings:
 def _set_status(task: Task, actor, status: str, at=None) -> None:
     if task.status == status:
         return
-    _audit(actor, model="Task", object_id=task.pk, field_name="status", old=task.status, new=status, task=task, at=at)
+    trail.record(actor, model="Task", object_id=task.pk, field="status", old=task.status, new=status, task=task, at=at)
     task.status = status
     task.version += 1
     task.save(update_fields=["status", "version"])
@@ -441,11 +442,11 @@ def request_extension(task_id: int, actor, *, reason: str, new_deadline: datetim
         requested_by=actor,
         requested_at=now,
     )
-    _audit(
+    trail.record(
         actor,
         model="ExtensionRequest",
         object_id=request.pk,
-        field_name="extension",
+        field="extension",
         new=str(new_deadline),
         task=task,
         at=at,
@@ -529,11 +530,11 @@ def decide_closing(request_id: int, actor, *, approve: bool, reason: str = "", a
     closing.decision_reason = (reason or "").strip()
     closing.save()
     if approve:
-        _audit(
+        trail.record(
             actor,
             model="Task",
             object_id=task.pk,
-            field_name="verdict",
+            field="verdict",
             new=closing.get_verdict_display(),
             task=task,
             at=at,

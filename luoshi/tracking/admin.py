@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from luoshi.tasks.admin import ReadOnlyAdmin  # escalation and health records are evidence
+from luoshi.audit.admin import ReadOnlyAdmin  # escalation and health records are evidence
 
 from .models import Delivery, HealthChange, Reminder, SupervisionOrder, TrackingSettings, Webhook
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from luoshi.tasks import access
+from luoshi import access
 
 
 def inbox(request) -> dict:

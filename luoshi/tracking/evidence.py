@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 
 from django.conf import settings
 
-from luoshi.tasks.actions import ActionError
+from luoshi.errors import ActionError
 
 ALLOWED = {"pdf", "docx", "xlsx", "jpg", "png"}
 EXTENSIONS = {"pdf": "pdf", "docx": "docx", "xlsx": "xlsx", "jpg": "jpg", "jpeg": "jpg", "png": "png"}

@@ -19,8 +19,9 @@ from django.conf import settings
 from django.db.models import Exists, Max, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
+from luoshi.audit.models import AuditEntry
 from luoshi.reports.models import WorkReport
-from luoshi.tasks.models import AuditEntry, Milestone, Task
+from luoshi.tasks.models import Milestone, Task
 
 from . import periods as periods_mod
 from .models import HealthChange, ProgressReport, TrackingSettings

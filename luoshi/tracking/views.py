@@ -13,8 +13,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from luoshi.tasks import access
-from luoshi.tasks.actions import ActionError
+from luoshi import access
+from luoshi.errors import ActionError
 
 from . import actions, health, periods
 from .forms import (

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from luoshi.tasks import access, actions
+from luoshi import access
+from luoshi.tasks import actions
 from luoshi.tasks.models import Milestone
 
 
@@ -106,7 +107,7 @@ def _routes(task, report, milestone):
 def test_every_page_answers_the_outsider_with_404_and_changes_nothing(
     client_for, outsider, education_task, report, supervisor
 ):
-    from luoshi.tasks.models import AuditEntry
+    from luoshi.audit.models import AuditEntry
 
     milestone = actions.add_milestone(education_task, supervisor, "完成评估", "2023-06-30")
     audit_before = AuditEntry.objects.count()

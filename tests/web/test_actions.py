@@ -7,8 +7,10 @@ import datetime
 import pytest
 
 from luoshi.accounts.models import Unit
+from luoshi.audit.models import AuditEntry
+from luoshi.errors import ConflictError
 from luoshi.tasks import actions
-from luoshi.tasks.models import AuditEntry, SuggestionOverride, Task
+from luoshi.tasks.models import SuggestionOverride, Task
 
 
 def units(report, *labels):
@@ -55,7 +57,7 @@ def test_unchanged_fields_leave_no_audit_and_keep_the_version(supervisor, draft_
 def test_the_second_of_two_concurrent_edits_gets_a_conflict_and_overwrites_nothing(supervisor, draft_task):
     version = draft_task.version
     actions.update_task(draft_task.pk, supervisor, version, {"task_force": "第一人"})
-    with pytest.raises(actions.ConflictError, match="该任务已被他人修改, 请刷新后重试"):
+    with pytest.raises(ConflictError, match="该任务已被他人修改, 请刷新后重试"):
         actions.update_task(draft_task.pk, supervisor, version, {"task_force": "第二人"})
     draft_task.refresh_from_db()
     assert draft_task.task_force == "第一人"
@@ -123,12 +125,12 @@ def test_admin_shows_audit_read_only(client, supervisor, draft_task):
     actions.update_task(draft_task.pk, supervisor, draft_task.version, {"task_force": "专班"})
     entry = AuditEntry.objects.filter(task=draft_task, field="task_force").get()
     client.force_login(admin)
-    assert client.get("/admin/tasks/auditentry/").status_code == 200
-    page = client.get(f"/admin/tasks/auditentry/{entry.pk}/change/")
+    assert client.get("/admin/audit/auditentry/").status_code == 200
+    page = client.get(f"/admin/audit/auditentry/{entry.pk}/change/")
     assert page.status_code == 200 and 'name="new"' not in page.content.decode()
-    client.post(f"/admin/tasks/auditentry/{entry.pk}/change/", {"new": "篡改"})
-    assert client.post(f"/admin/tasks/auditentry/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
-    assert client.get("/admin/tasks/auditentry/add/").status_code == 403
+    client.post(f"/admin/audit/auditentry/{entry.pk}/change/", {"new": "篡改"})
+    assert client.post(f"/admin/audit/auditentry/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert client.get("/admin/audit/auditentry/add/").status_code == 403
     entry.refresh_from_db()
     assert entry.new == "专班"
 
@@ -204,7 +206,7 @@ def test_splitting_makes_two_tasks_with_their_own_source_spans(report, superviso
 
 def test_splitting_with_a_stale_version_conflicts(supervisor, draft_task):
     actions.update_task(draft_task.pk, supervisor, draft_task.version, {"task_force": "x"})
-    with pytest.raises(actions.ConflictError):
+    with pytest.raises(ConflictError):
         actions.split_task(draft_task.pk, supervisor, draft_task.version, 3)
 
 

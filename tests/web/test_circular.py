@@ -10,7 +10,7 @@ from docx.oxml.ns import qn
 
 from luoshi.dashboards import actions
 from luoshi.dashboards.models import Circular
-from luoshi.tasks.actions import ActionError
+from luoshi.errors import ActionError
 from tests.web.dashboards_fixtures import ledger, today
 
 FIXTURES = (ledger, today)  # shared pytest fixtures used by name below

@@ -7,8 +7,8 @@ import io
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
+from luoshi.audit.models import AuditEntry
 from luoshi.tasks.exports import COLUMNS
-from luoshi.tasks.models import AuditEntry
 
 
 def export(client, report):

@@ -7,9 +7,10 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from luoshi.audit.models import AuditEntry
 from luoshi.reports.models import WorkReport
 from luoshi.tasks import actions
-from luoshi.tasks.models import AuditEntry, Task
+from luoshi.tasks.models import Task
 from tests.web.conftest import SAMPLE_TEXT, import_sample
 
 

@@ -96,7 +96,7 @@ def filled_ledger(transactional_db, tracked_task, liaison, co_liaison, superviso
 def test_export_flush_import_restores_every_row_and_every_evidence_byte(filled_ledger, settings, tmp_path):
     before = snapshot()
     assert len(before["tracking.progressreport"]) == 3 and len(before["tracking.evidence"]) == 4
-    assert before["tasks.auditentry"] and before["tracking.healthchange"] and before["accounts.user"]
+    assert before["audit.auditentry"] and before["tracking.healthchange"] and before["accounts.user"]
     files = {e.file.name: e.file.read() for e in Evidence.objects.exclude(file="")}
     assert len(files) == 3
     archive = tmp_path / "backup.tar.gz"

@@ -133,7 +133,7 @@ def test_office_bulk_controls_publish_hide_fields_and_set_embargo(client_for, su
     assert Disclosure.objects.get(task=ledger["local"]).embargo_until == datetime.date(2026, 6, 1)
     client.post(f"/disclosure/{report.pk}/bulk/", {"task": ids, "op": "unpublish"})
     assert not Disclosure.objects.filter(task_id__in=ids, public=True).exists()
-    from luoshi.tasks.models import AuditEntry
+    from luoshi.audit.models import AuditEntry
 
     assert AuditEntry.objects.filter(model="Disclosure", field="public", new="False").count() == 2
 

@@ -23,7 +23,7 @@ from luoshi.ops import harness
 
 def test_a_page_answers_503_with_retry_after_when_the_database_is_unreachable(client, liaison):
     client.force_login(liaison)
-    with mock.patch("luoshi.tasks.access.visible_tasks", side_effect=OperationalError("connection refused")):
+    with mock.patch("luoshi.access.visible_tasks", side_effect=OperationalError("connection refused")):
         response = client.get("/tasks/")
     assert response.status_code == 503
     assert int(response["Retry-After"]) > 0 and "数据库暂时不可用" in response.content.decode()
@@ -31,7 +31,7 @@ def test_a_page_answers_503_with_retry_after_when_the_database_is_unreachable(cl
 
 def test_the_api_answers_503_json_with_retry_after_when_the_database_is_unreachable(client, liaison):
     token = ApiToken.issue(liaison)
-    with mock.patch("luoshi.tasks.access.visible_tasks", side_effect=OperationalError("server closed the connection")):
+    with mock.patch("luoshi.access.visible_tasks", side_effect=OperationalError("server closed the connection")):
         response = client.get("/api/tasks", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 503 and response["Retry-After"]
     assert response.json()["retryable"] is True and "稍后重试" in response.json()["detail"]

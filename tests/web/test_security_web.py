@@ -18,8 +18,8 @@ from django.test import Client
 from django.utils import timezone
 
 from luoshi.accounts.models import ApiToken
+from luoshi.audit.models import AuditEntry
 from luoshi.tasks import actions as task_actions
-from luoshi.tasks.models import AuditEntry
 from tests.web.conftest import PASSWORD
 from tests.web.security_world import FORMULA, XSS, build_world, site_urls
 
@@ -233,14 +233,14 @@ def test_the_audit_trail_cannot_be_changed_or_deleted_in_the_admin(world, django
     client = Client()
     client.force_login(admin)
     entry = AuditEntry.objects.first()
-    base = f"/admin/tasks/auditentry/{entry.pk}"
+    base = f"/admin/audit/auditentry/{entry.pk}"
     assert client.post(f"{base}/delete/", {"post": "yes"}).status_code == 403
     client.post(f"{base}/change/", {"new": "篡改"})
     client.post(
-        "/admin/tasks/auditentry/", {"action": "delete_selected", "_selected_action": [entry.pk], "post": "yes"}
+        "/admin/audit/auditentry/", {"action": "delete_selected", "_selected_action": [entry.pk], "post": "yes"}
     )
     assert AuditEntry.objects.get(pk=entry.pk).new == entry.new
-    assert client.get("/admin/tasks/auditentry/add/").status_code == 403
+    assert client.get("/admin/audit/auditentry/add/").status_code == 403
 
 
 # ------------------------------------------------------------------------------------- NUL characters

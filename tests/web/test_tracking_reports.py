@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from luoshi.tasks.actions import ActionError
+from luoshi.errors import ActionError
 from luoshi.tracking import actions
 from luoshi.tracking.models import Contribution, Evidence, Notification, ProgressReport
 from tests.web.tracking_helpers import bj

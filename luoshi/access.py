@@ -16,9 +16,10 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from luoshi.accounts.models import User
+from luoshi.dashboards.models import Circular
 from luoshi.reports.models import WorkReport
-
-from .models import Task
+from luoshi.tasks.models import Task
+from luoshi.tracking.models import ClosingRequest, Evidence, ExtensionRequest, Notification, ProgressReport
 
 
 def is_supervisor(user) -> bool:
@@ -175,54 +176,40 @@ def can_see_deliveries(user) -> bool:
     return is_supervisor(user)
 
 
-def progress_report_for_reading(user, pk):
-    """A progress report if the user may read its task, else 404."""
-    from luoshi.tracking.models import ProgressReport
-
+def _record_of_task(user, records: QuerySet, pk, message: str, task_of=lambda record: record.task_id):
+    """A record that belongs to one task (a progress report, a request, an evidence file): the record
+    if the user may read its task, else 404."""
     try:
-        report = ProgressReport.objects.select_related("task").get(pk=int(pk))
-    except (ProgressReport.DoesNotExist, ValueError, TypeError):
-        raise Http404("没有这份进展报告") from None
-    task_for_reading(user, report.task_id)
-    return report
+        record = records.get(pk=int(pk))
+    except (records.model.DoesNotExist, ValueError, TypeError):
+        raise Http404(message) from None
+    task_for_reading(user, task_of(record))
+    return record
 
 
-def extension_for_reading(user, pk):
-    from luoshi.tracking.models import ExtensionRequest
-
-    try:
-        extension = ExtensionRequest.objects.select_related("task", "task__report").get(pk=int(pk))
-    except (ExtensionRequest.DoesNotExist, ValueError, TypeError):
-        raise Http404("没有这项申请") from None
-    task_for_reading(user, extension.task_id)
-    return extension
+def progress_report_for_reading(user, pk) -> ProgressReport:
+    return _record_of_task(user, ProgressReport.objects.select_related("task"), pk, "没有这份进展报告")
 
 
-def closing_for_reading(user, pk):
-    from luoshi.tracking.models import ClosingRequest
-
-    try:
-        closing = ClosingRequest.objects.select_related("task", "task__report").get(pk=int(pk))
-    except (ClosingRequest.DoesNotExist, ValueError, TypeError):
-        raise Http404("没有这项申请") from None
-    task_for_reading(user, closing.task_id)
-    return closing
+def extension_for_reading(user, pk) -> ExtensionRequest:
+    return _record_of_task(user, ExtensionRequest.objects.select_related("task", "task__report"), pk, "没有这项申请")
 
 
-def evidence_for_reading(user, pk):
-    from luoshi.tracking.models import Evidence
+def closing_for_reading(user, pk) -> ClosingRequest:
+    return _record_of_task(user, ClosingRequest.objects.select_related("task", "task__report"), pk, "没有这项申请")
 
-    try:
-        evidence = Evidence.objects.select_related("progress_report").get(pk=int(pk))
-    except (Evidence.DoesNotExist, ValueError, TypeError):
-        raise Http404("没有这份材料") from None
-    task_for_reading(user, evidence.progress_report.task_id)
-    return evidence
+
+def evidence_for_reading(user, pk) -> Evidence:
+    return _record_of_task(
+        user,
+        Evidence.objects.select_related("progress_report"),
+        pk,
+        "没有这份材料",
+        task_of=lambda evidence: evidence.progress_report.task_id,
+    )
 
 
 def notifications_of(user):
-    from luoshi.tracking.models import Notification
-
     if not getattr(user, "is_authenticated", False):
         return Notification.objects.none()
     return Notification.objects.filter(user=user)
@@ -283,8 +270,6 @@ def can_manage_circulars(user, report: WorkReport) -> bool:
 
 def circular_for_reading(user, pk):
     """A circular is the office's document (leaders read it too); others get 404."""
-    from luoshi.dashboards.models import Circular
-
     try:
         circular = Circular.objects.select_related("report").get(pk=int(pk))
     except (Circular.DoesNotExist, ValueError, TypeError):
