@@ -4,8 +4,14 @@
 ``suggest_units(text, units, ...) -> Responsibility`` (``.leads``, ``.co_units``).
 """
 
+from typing import TYPE_CHECKING
+
 from .model import Document, InputError, Part, Section, Suggestion, Target, Task, Theme
 from .units import Catalog, Unit, load_units
+
+if TYPE_CHECKING:  # imported on first use (below); type checkers see them here
+    from .assign import suggest_units
+    from .pipeline import decompose
 
 __all__ = [
     "Catalog",
@@ -24,7 +30,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name):  # lazy: keeps `import luoshi.text.model` light and avoids import cycles
+def __getattr__(name: str) -> object:  # lazy: keeps `import luoshi.text.model` light and avoids import cycles
     if name == "decompose":
         from .pipeline import decompose
 

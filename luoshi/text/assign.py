@@ -24,9 +24,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
+from typing import Any, TypeAlias
 
 from .lexicon import DATA_DIR, FUNCTIONS_PATH, VOCABULARY_PATH, Function, Lexicon, load_lexicon
-from .matcher import KEYWORD, OVERRIDE, PLACE, SYSTEM, UNIT, Dictionary
+from .matcher import KEYWORD, OVERRIDE, PLACE, SYSTEM, UNIT, Dictionary, Entry, Found, Hit
 from .model import InputError, Suggestion, _make_suggestion
 from .units import Catalog, Unit, load_units
 
@@ -94,12 +95,17 @@ class Responsibility:
     leads: tuple[Suggestion, ...]
     co_units: tuple[Suggestion, ...]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, list[dict[str, Any]]]:
         return {"leads": [s.to_dict() for s in self.leads], "co_units": [s.to_dict() for s in self.co_units]}
 
 
 EMPTY = Responsibility((), ())
 _NO_NOTES: Mapping[int, tuple[str, ...]] = {}
+
+# a title's evidence: ((unit, weight, terms), ...)
+_Context: TypeAlias = tuple[tuple[int, float, tuple[str, ...]], ...]
+# the evidence of the titles a sentence sits under: ((unit, weight, note), ...), and each unit's notes
+_Titles: TypeAlias = tuple[tuple[tuple[int, float, str], ...], Mapping[int, tuple[str, ...]]]
 
 
 # --- the suggester ---------------------------------------------------------------------------
@@ -159,7 +165,7 @@ class Suggester:
         overrides: Mapping[str, str] | None = None,
         *,
         lexicon: Lexicon | None = None,
-    ):
+    ) -> None:
         self.catalog = catalog
         self.lexicon = lexicon if lexicon is not None else load_lexicon()
         self._labels = tuple(u.label for u in catalog.units)
@@ -168,7 +174,7 @@ class Suggester:
         # which units serve which function, then each function resolved through its fallbacks
         served: dict[str, list[int]] = {fid: [] for fid in functions}
         self.unit_functions: dict[str, tuple[str, ...]] = {}
-        government = []
+        government: list[bool] = []
         for i, unit in enumerate(catalog.units):
             fids = tuple(fid for fid, fn in functions.items() if fn.serves(unit))
             government.append(unit.is_government or self._looks_like_government(unit, fids))
@@ -180,7 +186,9 @@ class Suggester:
         self._government = tuple(government)
         resolved: dict[str, tuple[tuple[int, float], ...]] = {}
         for fid in functions:
-            current, factor, seen = fid, 1.0, set()
+            current: str | None = fid
+            factor = 1.0
+            seen: set[str] = set()
             resolved[fid] = ()
             while current and current not in seen:
                 seen.add(current)
@@ -190,7 +198,7 @@ class Suggester:
                 current = functions[current].fallback
                 factor *= FALLBACK_FACTOR
 
-        entries: dict[str, tuple[int, str, tuple]] = {}
+        entries: dict[str, Entry] = {}
         self._regional: tuple[tuple[int, float], ...] = ()
         for term, pairs in self.lexicon.terms.items():
             weights: dict[int, float] = {}
@@ -211,21 +219,21 @@ class Suggester:
                 entries.setdefault(name + "系统性", (KEYWORD, name + "系统性", ()))
         for name, owner in self._mention_names(catalog).items():
             kind = PLACE if self._government[owner] else UNIT
-            entries[name] = (kind, name, (owner,))
+            entries[name] = (kind, name, ((owner, 0.0),))  # its weight comes from its role in the sentence
         self._dictionary = Dictionary(entries)
 
-        override_entries: dict[str, tuple[int, str, tuple]] = {}
+        override_entries: dict[str, Entry] = {}
         unknown = []
         for term, label in (overrides or {}).items():
-            owner = self._find_unit(label)
-            if len(term) < 2 or owner is None:
+            taught = self._find_unit(label)
+            if len(term) < 2 or taught is None:
                 unknown.append(label)
                 continue
-            override_entries[term] = (OVERRIDE, term, ((owner, OVERRIDE_WEIGHT),))
+            override_entries[term] = (OVERRIDE, term, ((taught, OVERRIDE_WEIGHT),))
         self.unknown_overrides = tuple(unknown)  # labels not in the catalog (or a one-character term)
         self._overrides = Dictionary(override_entries) if override_entries else None
-        self._context_cache: dict[str, tuple] = {}
-        self._titles_cache: dict[tuple, tuple] = {}  # (theme, section) → evidence, in order
+        self._context_cache: dict[str, _Context] = {}
+        self._titles_cache: dict[tuple[str | None, str | None], _Titles] = {}  # (theme, section) → evidence
 
     # -- compilation helpers --
 
@@ -260,13 +268,13 @@ class Suggester:
 
     # -- scanning --
 
-    def _scan(self, text: str) -> list[tuple]:
+    def _scan(self, text: str) -> list[Hit]:
         hits = self._dictionary.scan(text)
         if self._overrides is not None:
             hits += self._overrides.scan(text)
         return hits
 
-    def _titles(self, theme: str | None, section: str | None) -> tuple:
+    def _titles(self, theme: str | None, section: str | None) -> _Titles:
         """Evidence of the theme and section a sentence sits under, in the order it is added:
         ((unit, weight, reason), ...), and each unit's reasons from them ({unit: (reason, ...)}),
         cached (every task under a theme shares them)."""
@@ -274,7 +282,7 @@ class Suggester:
         cached = self._titles_cache.get(key)
         if cached is not None:
             return cached
-        out = []
+        out: list[tuple[int, float, str]] = []
         for title, weight, label in ((theme, THEME_WEIGHT, "主题"), (section, SECTION_WEIGHT, "板块")):
             if not title:
                 continue
@@ -284,13 +292,13 @@ class Suggester:
         notes: dict[int, list[str]] = {}  # unit → its notes, in order (the reasons of the few kept)
         for i, _w, note in out:
             notes.setdefault(i, []).append(note)
-        result = (tuple(out), {i: tuple(n) for i, n in notes.items()})
+        result: _Titles = (tuple(out), {i: tuple(n) for i, n in notes.items()})
         if len(self._titles_cache) > 4096:
             self._titles_cache.clear()
         self._titles_cache[key] = result
         return result
 
-    def _context(self, title: str) -> tuple:
+    def _context(self, title: str) -> _Context:
         """Evidence of a theme or section title: ((unit, weight, terms), ...), cached."""
         cached = self._context_cache.get(title)
         if cached is not None:
@@ -305,7 +313,7 @@ class Suggester:
                     weights[i] = weights.get(i, 0.0) + w
                     terms.setdefault(i, []).append(term)
             elif kind == UNIT:
-                i = payload[0]
+                i = payload[0][0]
                 weights[i] = weights.get(i, 0.0) + MENTION_WEIGHT
                 terms.setdefault(i, []).append(term)
         result = tuple((i, w, tuple(terms[i])) for i, w in weights.items())
@@ -353,7 +361,7 @@ class Suggester:
         ]
 
     def _weigh(
-        self, clean: str, found: list, lo: int, hi: int, base: int, theme: str | None, section: str | None
+        self, clean: str, found: list[Found], lo: int, hi: int, base: int, theme: str | None, section: str | None
     ) -> Responsibility:
         """The suggestion from the terms of ``clean``: ``found[lo:hi]`` (index, start, end), their
         positions counted from ``base``."""
@@ -404,7 +412,7 @@ class Suggester:
                     if i not in named:
                         named[i] = term
             elif kind == UNIT:
-                i = payload[0]
+                i = payload[0][0]
                 role = role_of(clean, end - base)
                 if role == "co":
                     co_role.add(i)
@@ -413,8 +421,8 @@ class Suggester:
                     evidence[i] = get(i, 0.0) + (ROLE_LEAD_WEIGHT if role == "lead" else MENTION_WEIGHT)
                 if i not in named:
                     named[i] = term
-            elif payload[0] not in places:  # PLACE
-                places[payload[0]] = (term, start - base, end - base)
+            elif payload[0][0] not in places:  # PLACE
+                places[payload[0][0]] = (term, start - base, end - base)
         if self._overrides is not None:
             for _start, _end, _kind, term, payload in self._overrides.scan(clean):
                 for i, w in payload:
@@ -504,7 +512,17 @@ class Suggester:
         )
         return Responsibility(tuple(leads), co_units)
 
-    def _suggestion(self, i, weight, named, taught, contributions, context_units, title_notes, places) -> Suggestion:
+    def _suggestion(
+        self,
+        i: int,
+        weight: float,
+        named: Mapping[int, str],
+        taught: Mapping[int, str],
+        contributions: Mapping[int, Mapping[str, float]],
+        context_units: Mapping[int, list[str]],
+        title_notes: Mapping[int, tuple[str, ...]],
+        places: Mapping[int, tuple[str, int, int]],
+    ) -> Suggestion:
         name = named.get(i) if named else None
         if name is not None:
             place = places.get(i) if places else None
@@ -523,9 +541,9 @@ class Suggester:
         context = context_units.get(i)  # 多地布局, then the theme's and the section's notes
         if context is not None:
             reasons += context
-        context = title_notes.get(i)
-        if context is not None:
-            reasons += context
+        notes = title_notes.get(i)
+        if notes is not None:
+            reasons += notes
         if not reasons:  # cannot happen: every unit with evidence got it from one of the above
             reasons.append("职能匹配")
         return _make_suggestion(self._labels[i], _score(weight), tuple(reasons))
@@ -533,14 +551,14 @@ class Suggester:
 
 # --- the module-level entry point ------------------------------------------------------------
 
-_CACHE: OrderedDict[tuple, tuple[object, Suggester]] = OrderedDict()
+_CACHE: OrderedDict[tuple[object, ...], tuple[object, Suggester]] = OrderedDict()
 _CACHE_SIZE = 16
 
 
 def suggester_for(units: Catalog | str | Path, overrides: Mapping[str, str] | None) -> Suggester:
     override_key = tuple(sorted(overrides.items())) if overrides else ()
     if isinstance(units, Catalog):
-        key: tuple = ("catalog", id(units), override_key)
+        key: tuple[object, ...] = ("catalog", id(units), override_key)
         keep: object = units
     elif isinstance(units, str | Path):
         path = Path(units)

@@ -31,7 +31,7 @@ class Joined:
             base += len(text) + 1
         self.bases = bases
 
-    def holding(self, pattern: re.Pattern) -> list[bool] | None:
+    def holding(self, pattern: re.Pattern[str]) -> list[bool] | None:
         """For each sentence, whether ``pattern`` finds anything in it; None when the joined text
         cannot tell (the pattern or a sentence holds NUL). The pattern must match within one
         sentence: words, or a character with a lookahead, as the vocabularies compile to."""

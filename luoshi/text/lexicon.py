@@ -30,8 +30,8 @@ class Function:
 
     id: str
     label: str
-    units: re.Pattern | None
-    excluded: re.Pattern | None = None
+    units: re.Pattern[str] | None
+    excluded: re.Pattern[str] | None = None
     fallback: str | None = None
     names: tuple[str, ...] = ()
 

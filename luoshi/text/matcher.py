@@ -11,12 +11,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import TYPE_CHECKING, TypeAlias
 
+if TYPE_CHECKING:
+    from ahocorasick_rs import AhoCorasick, MatchKind
+
+_AhoCorasick: type[AhoCorasick] | None
+_LEFTMOST_LONGEST: MatchKind | None
 try:  # a compiled leftmost-longest matcher; without it the same scan runs as one regex
-    from ahocorasick_rs import AhoCorasick as _AhoCorasick
-    from ahocorasick_rs import MatchKind
+    import ahocorasick_rs
 
-    _LEFTMOST_LONGEST = MatchKind.LeftmostLongest
+    _AhoCorasick = ahocorasick_rs.AhoCorasick
+    _LEFTMOST_LONGEST = ahocorasick_rs.MatchKind.LeftmostLongest
 except ImportError:  # pragma: no cover
     _AhoCorasick = None
     _LEFTMOST_LONGEST = None
@@ -24,8 +30,21 @@ except ImportError:  # pragma: no cover
 # dictionary entry kinds; a keyword or system name may give way to a longer term, a name never
 KEYWORD, SYSTEM, UNIT, PLACE, OVERRIDE = range(5)
 
+# What an entry carries, handed back with each hit as it is: (unit index, weight) pairs.
+Payload: TypeAlias = tuple[tuple[int, float], ...]
+# An entry: (kind, term, payload).
+Entry: TypeAlias = tuple[int, str, Payload]
+# A hit of ``scan``: (start, end, kind, term, payload).
+Hit: TypeAlias = tuple[int, int, int, str, Payload]
+# A hit of ``scan_indexes``: (index in ``by_index``, start, end).
+Found: TypeAlias = tuple[int, int, int]
+# A compiled entry: (kind, term, payload, length, overtakers).
+_Compiled: TypeAlias = tuple[int, str, Payload, int, tuple[int, ...]]
+# A byte trie: each byte to the trie after it, None to an empty one where a word ends.
+_Trie: TypeAlias = "dict[int | None, _Trie]"
 
-def _trie_pattern(node: dict) -> bytes:
+
+def _trie_pattern(node: _Trie) -> bytes:
     """A regex (bytes) matching the words of a byte trie, the longest at a position first."""
     alternatives = [
         re.escape(bytes((byte,))) + _trie_pattern(child) for byte, child in node.items() if byte is not None
@@ -51,9 +70,9 @@ class Dictionary:
 
     __slots__ = ("automaton", "by_index", "entries", "followers", "index", "joinable", "longest", "pattern", "position")
 
-    def __init__(self, entries: Mapping[str, tuple]):
+    def __init__(self, entries: Mapping[str, Entry]) -> None:
         terms = [term for term in entries if len(term) >= 2]
-        index: dict[str, list] = {}
+        index: dict[str, list[str]] = {}
         for term in terms:
             index.setdefault(term[:2], []).append(term)
         # terms by their first two characters, longest first (the overtaking check)
@@ -65,12 +84,12 @@ class Dictionary:
                 if longest.get(term[:k], 0) < n:
                     longest[term[:k]] = n
         self.longest = longest
-        self.entries: dict[bytes, tuple] = {}
-        trie: dict = {}
+        self.entries: dict[bytes, _Compiled] = {}
+        trie: _Trie = {}
         for term in terms:
             kind, _term, payload = entries[term]
             n = len(term)
-            overtakers = ()
+            overtakers: tuple[int, ...] = ()
             if kind <= SYSTEM:
                 overtakers = tuple(k for k in range(1, n) if longest.get(term[k:], 0) > n)
             key = term.encode("utf-8", "surrogatepass")
@@ -78,7 +97,7 @@ class Dictionary:
             node = trie
             for byte in key:
                 node = node.setdefault(byte, {})
-            node[None] = True
+            node[None] = {}
         # the same entries by their index in ``terms``, for the automaton's (index, start, end)
         self.by_index = tuple(self.entries[term.encode("utf-8", "surrogatepass")] for term in terms)
         self.position = {term: k for k, term in enumerate(terms)}
@@ -93,33 +112,33 @@ class Dictionary:
             for _kind, term, _payload, length, offsets in self.by_index
         )
         self.joinable = not any("\0" in term for term in terms)  # scan_many joins texts with NUL
-        self.automaton = None
-        if _AhoCorasick is not None and terms:
+        self.automaton: AhoCorasick | None = None
+        if _AhoCorasick is not None and _LEFTMOST_LONGEST is not None and terms:
             try:
                 self.automaton = _AhoCorasick(terms, matchkind=_LEFTMOST_LONGEST)
             except (ValueError, UnicodeError):  # terms it cannot take (lone surrogates): the regex
                 self.automaton = None
-        self.pattern = None
+        self.pattern: re.Pattern[bytes] | None = None
         if self.automaton is None:
             try:
                 self.pattern = re.compile(_trie_pattern(trie)) if terms else None
             except (RecursionError, re.error, OverflowError):  # pathological terms: scan in Python
                 self.pattern = None
 
-    def scan(self, text: str) -> list[tuple]:
+    def scan(self, text: str) -> list[Hit]:
         """Non-overlapping terms, left to right, longest first; a word gives way to a longer one
         that starts inside it and runs past its end (加大学前教育: 学前教育, not 大学). Names of
         units and places never give way (江城市建设: the place 江城市, not 城市建设)."""
         if self.automaton is not None:
             by_index = self.by_index
-            out = []
+            out: list[Hit] = []
             for index, start, end in self.scan_indexes(text):
                 kind, term, payload, _n, _overtakers = by_index[index]
                 out.append((start, end, kind, term, payload))
             return out
         if self.pattern is None:
             return self._scan_slowly(text) if self.entries else []
-        hits: list[tuple] = []
+        hits: list[Hit] = []
         data = text.encode("utf-8", "surrogatepass")
         findall = self.pattern.findall
         entries = self.entries
@@ -142,20 +161,20 @@ class Dictionary:
             found = findall(data, len(text[:restart].encode("utf-8", "surrogatepass")))
         return hits
 
-    def scan_indexes(self, text: str) -> list[tuple[int, int, int]]:
+    def scan_indexes(self, text: str) -> list[Found]:
         """The scan as (index in ``by_index``, start, end), found by the automaton (leftmost-longest,
         as the regex does); a term that gives way to a longer one restarts it one character on."""
         automaton = self.automaton
-        found = None
+        found: list[Found] | None = None
         if automaton is not None:
             try:
                 found = automaton.find_matches_as_indexes(text)
             except UnicodeError:  # lone surrogates
                 found = None
-        if found is None:  # the regex scan (or the Python one), in this form
-            hits = self.scan(text) if automaton is None else self._scan_slowly(text)
+        if found is None or automaton is None:  # the regex scan (or the Python one), in this form
+            scanned = self.scan(text) if automaton is None else self._scan_slowly(text)
             position = self.position
-            return [(position[term], start, end) for start, end, _kind, term, _payload in hits]
+            return [(position[term], start, end) for start, end, _kind, term, _payload in scanned]
         by_index = self.by_index
         longest = self.longest.get
         overtaken = self._overtaken
@@ -186,7 +205,7 @@ class Dictionary:
                         return hits
         return found
 
-    def scan_many(self, texts: list[str]) -> tuple[list[tuple[int, int, int]], list[tuple[int, int, int]]]:
+    def scan_many(self, texts: list[str]) -> tuple[list[Found], list[tuple[int, int, int]]]:
         """The scans of many texts from one call of the automaton: ``(found, bounds)`` where the
         hits of ``texts[k]`` are ``found[lo:hi]`` with ``(lo, hi, base) = bounds[k]``, their
         positions counted from ``base`` (each text's own hits, as ``scan_indexes`` gives them).
@@ -197,7 +216,7 @@ class Dictionary:
         finds in the text alone. A text where a term does give way to a longer one is scanned
         alone (the scan restarts there), as are all of them without the automaton."""
         automaton = self.automaton
-        found = None
+        found: list[Found] | None = None
         if automaton is not None and self.joinable and len(texts) > 1:
             joined = "\0".join(texts)
             if joined.count("\0") == len(texts) - 1:
@@ -263,9 +282,9 @@ class Dictionary:
                     return True
         return False
 
-    def _scan_slowly(self, text: str) -> list[tuple]:
+    def _scan_slowly(self, text: str) -> list[Hit]:
         """The same scan one character at a time (when the terms do not compile into a regex)."""
-        hits = []
+        hits: list[Hit] = []
         entries = {e[1]: e for e in self.entries.values()}
         i, n = 0, len(text) - 1
         get = self.index.get

@@ -6,7 +6,9 @@ always point back at the sentence a task came from.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 Span = tuple[int, int]
 
@@ -28,8 +30,8 @@ class Target:
     unit: str | None = None
     span: Span | None = None
 
-    def to_dict(self) -> dict:
-        out: dict = {"kind": self.kind}
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"kind": self.kind}
         if self.kind == "numeric":
             out["metric"] = self.metric
             out["comparator"] = self.comparator
@@ -51,7 +53,7 @@ class Suggestion:
     score: float
     reasons: tuple[str, ...]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"unit": self.unit, "score": round(self.score, 3), "reasons": list(self.reasons)}
 
 
@@ -68,7 +70,7 @@ class Task:
     leads: tuple[Suggestion, ...] = ()
     co_units: tuple[Suggestion, ...] = ()
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "code": self.code,
             "text": self.text,
@@ -89,7 +91,7 @@ class Theme:
     span: Span
     tasks: tuple[Task, ...] = ()
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"title": self.title, "span": list(self.span), "tasks": [t.to_dict() for t in self.tasks]}
 
 
@@ -101,7 +103,7 @@ class Section:
     themes: tuple[Theme, ...] = ()
     span: Span | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "number": self.number,
             "title": self.title,
@@ -118,7 +120,7 @@ class Part:
     sections: tuple[Section, ...] = ()
     span: Span | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "number": self.number,
             "title": self.title,
@@ -138,7 +140,7 @@ class Document:
     warnings: tuple[str, ...] = ()
     speech: tuple[str, ...] = field(default=())  # address lines and closing rhetoric
 
-    def tasks(self):
+    def tasks(self) -> Iterator[tuple[Part, Section, Theme, Task]]:
         """Every task with its part, section and theme, in document order."""
         for part in self.parts:
             for section in part.sections:
@@ -146,7 +148,7 @@ class Document:
                     for task in theme.tasks:
                         yield part, section, theme, task
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "title": self.title,
             "year": self.year,

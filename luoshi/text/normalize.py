@@ -16,7 +16,7 @@ from importlib import resources
 from .model import Span
 
 # Full-width forms of the ASCII range (U+FF01–U+FF5E) become half-width, as NFKC would; 。、“” stay.
-_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_WIDTH: dict[int, int | str | None] = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _WIDTH.update(
     {
         0x3000: " ",  # ideographic space (kept at line starts separately, for indentation)
@@ -82,7 +82,7 @@ class Normalized:
 
 
 @cache
-def _furniture() -> re.Pattern:
+def _furniture() -> re.Pattern[str]:
     """One pattern for every line of data/furniture.txt, each matched against a whole line."""
     data = resources.files("luoshi.text").joinpath("data/furniture.txt").read_text("utf-8")
     lines = [line.strip() for line in data.splitlines() if line.strip() and not line.startswith("#")]
@@ -190,7 +190,7 @@ def _blocks(lines: list[tuple[str, bool]]) -> list[list[tuple[str, bool]]]:
     return [b for b in blocks if b]
 
 
-def _paragraphs_of_block(block, width: int | None, indent_mode: bool) -> list[str]:
+def _paragraphs_of_block(block: list[tuple[str, bool]], width: int | None, indent_mode: bool) -> list[str]:
     """Re-join the hard-wrapped lines of one block into paragraphs."""
     paras: list[str] = []
     last = ""  # the line before, as it stands (a paragraph's width is no line's)
@@ -237,7 +237,7 @@ _RUN_ON_INDENT = re.compile(r"(?<=[^\s\u3000])(?=\u3000\u3000)")
 def _break_run_on_lines(raw: str) -> str:
     """Put each paragraph of a run-on line on a line of its own (at its ideographic indent)."""
 
-    def split(m: re.Match) -> str:
+    def split(m: re.Match[str]) -> str:
         line = m.group()
         return _RUN_ON_INDENT.sub("\n", line) if line.count("\u3000\u3000") >= 3 else line
 
@@ -279,7 +279,7 @@ def normalize(raw: str) -> Normalized:
 
     out: list[Paragraph] = []
     pos = 0
-    pieces = []
+    pieces: list[str] = []
     for para in paras:
         if pieces:
             pieces.append("\n")

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
-from .assign import suggester_for
+from .assign import Responsibility, suggester_for
 from .batch import Joined
-from .model import Document, InputError, Span, Task, _make_task
+from .model import Document, InputError, Part, Span, Task, _make_task
 from .normalize import normalize
 from .places import find_places_many, find_programmes
-from .structure import build_parts, outline
+from .structure import Outline, build_parts, outline
 from .targets import find_targets, main_target_item, main_targets, ongoing_many
 from .units import Catalog, load_units
 
@@ -44,6 +44,7 @@ def decompose(
     def make_tasks(calls: list[tuple[str, str, Span, str | None, str | None]]) -> list[Task]:
         """The document's tasks, each vocabulary searched once in all their sentences."""
         sentences = Joined([sentence for _, sentence, _, _, _ in calls])
+        suggested: Sequence[Responsibility | None]
         if suggester is not None:
             suggested = suggester.suggest_many([(sentence, theme, section) for _, sentence, _, theme, section in calls])
         else:
@@ -97,14 +98,14 @@ def decompose(
     )
 
 
-def _tasks(parts):
+def _tasks(parts: Sequence[Part]) -> Iterator[Task]:
     for part in parts:
         for section in part.sections:
             for theme in section.themes:
                 yield from theme.tasks
 
 
-def _in_plan(position: int, parts) -> bool:
+def _in_plan(position: int, parts: Sequence[Part]) -> bool:
     """True when the position lies in the last part that starts before it and that part is not a review."""
     current = None
     for part in parts:
@@ -113,7 +114,7 @@ def _in_plan(position: int, parts) -> bool:
     return current is None or current.kind != "review"
 
 
-def _infer_year(text: str, tree) -> int | None:
+def _infer_year(text: str, tree: Outline) -> int | None:
     m = YEAR_IN_SUBTITLE.search(text[:2000])
     if m:
         return int(m.group(1))

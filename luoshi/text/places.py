@@ -23,7 +23,9 @@ Choices a reader may want to know:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import cache
+from typing import Literal, TypedDict
 
 from .batch import Joined
 from .units import Catalog, Unit
@@ -35,14 +37,31 @@ _AUTONOMOUS_SUFFIXES = ("自治州", "自治县", "自治旗")
 _QUOTE_RE = re.compile("[" + re.escape("".join(_QUOTES)) + "]")
 
 
-def _alternation(words) -> str:
+def _alternation(words: Iterable[str]) -> str:
     """One regex alternative per word, in the given order (a regex tries them in order, so a
     match is the first word of the list that fits, as a loop over the list would find)."""
     return "|".join(map(re.escape, words)) if words else "(?!)"
 
 
+class _Lexicon(TypedDict):
+    """The word lists of ``data/places_*.txt``, and forms of them for the hot paths."""
+
+    guards: tuple[str, ...]
+    programme_words: tuple[str, ...]
+    suffixes: tuple[str, ...]
+    boundaries: tuple[str, ...]
+    function_chars: frozenset[str]
+    stop: frozenset[str]
+    stop_end: tuple[str, ...]
+    verbs: tuple[str, ...]
+    not_followed: tuple[str, ...]
+    long_boundaries: tuple[tuple[int, frozenset[str]], ...]
+    programme_by_length: tuple[tuple[int, frozenset[str]], ...]
+    not_followed_by_char: dict[str, tuple[str, ...]]
+
+
 @cache
-def _lex() -> dict:
+def _lex() -> _Lexicon:
     suffix = read_sections("places_suffix.txt")
     guards = longest_first(read_sections("places_guards.txt")[""])
     programme_words = longest_first(read_sections("places_programmes.txt")[""])
@@ -70,14 +89,14 @@ def _lex() -> dict:
     }
 
 
-def _by_length(words) -> tuple[tuple[int, frozenset[str]], ...]:
+def _by_length(words: tuple[str, ...]) -> tuple[tuple[int, frozenset[str]], ...]:
     """The words grouped by length, longest first: (length, words of that length)."""
     lengths = sorted({len(word) for word in words}, reverse=True)
     return tuple((n, frozenset(word for word in words if len(word) == n)) for n in lengths)
 
 
 @cache
-def _compiled(key: str) -> re.Pattern:
+def _compiled(key: Literal["guards", "suffixes"]) -> re.Pattern[str]:
     """The alternation of ``_lex()[key]`` (a list longest first), compiled on first use."""
     return re.compile(_alternation(_lex()[key]))
 
@@ -163,8 +182,8 @@ def _catalog_places(text: str, catalog: Catalog) -> tuple[tuple[str, ...], tuple
     # the names longest first and, for one name, over its occurrences left to right
     occurrences: list[tuple[int, int, str, Unit]] = []
     by_char = index.by_char
-    for start in index.starts_re.finditer(text, first.start()):
-        pos = start.start()
+    for starting in index.starts_re.finditer(text, first.start()):
+        pos = starting.start()
         for rank, name, unit in by_char[text[pos]]:
             if text.startswith(name, pos):
                 occurrences.append((rank, pos, name, unit))

@@ -14,9 +14,14 @@ import os
 import re
 import sys
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from .model import InputError
+
+if TYPE_CHECKING:
+    import pypdf
 
 DEFAULT_MAX_REPORT_BYTES = 50 * 1024 * 1024
 MAX_REPORT_BYTES_ENV = "LUOSHI_MAX_REPORT_BYTES"
@@ -339,6 +344,17 @@ def _check_docx_zip(data: bytes, name: str) -> None:
                 raise InputError(f"{name} 压缩比异常, 疑似压缩炸弹: {_RESAVE}")
 
 
+class _XmlElement(Protocol):
+    """What the .docx reader uses of an lxml element (lxml itself has no type information)."""
+
+    tag: object  # a str for an element; comments and processing instructions have other tags
+    text: str | None
+
+    def iterchildren(self, tag: str = ..., /) -> Iterator[_XmlElement]: ...
+
+    def get(self, key: str, /) -> str | None: ...
+
+
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 # Inside a paragraph: text boxes (their own paragraphs, anchored anywhere), the fallback copy of
@@ -361,7 +377,7 @@ _SKIPPED_IN_PARAGRAPH = frozenset(
 TABLE_CELL_SEPARATOR = " | "
 
 
-def _collect_block_text(container, lines: list[str]) -> None:
+def _collect_block_text(container: _XmlElement, lines: list[str]) -> None:
     """Append the text of each paragraph under ``container``, and of each table a line a row with its
     cells joined by TABLE_CELL_SEPARATOR."""
     for child in container.iterchildren():
@@ -384,7 +400,7 @@ def _collect_block_text(container, lines: list[str]) -> None:
             _collect_block_text(child, lines)
 
 
-def _inline_text(element):
+def _inline_text(element: _XmlElement) -> Iterator[str]:
     """The text pieces of a paragraph in order: runs, including inserted text of tracked changes."""
     for child in element.iterchildren():
         tag = child.tag
@@ -439,8 +455,9 @@ def _quiet_pypdf() -> None:
         logger.addHandler(logging.NullHandler())
 
 
-def _decrypt(reader, name: str) -> None:
+def _decrypt(reader: pypdf.PdfReader, name: str) -> None:
     """Open a PDF that is encrypted with an empty user password (only 'owner' restrictions)."""
+    opened: int  # a PasswordType, 0 when not decrypted
     try:
         opened = reader.decrypt("")
     except Exception:  # pypdf needs the optional 'cryptography' package for AES

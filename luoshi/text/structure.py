@@ -92,7 +92,9 @@ class _Section:
     listing: str = ""  # the marker kind of a run of one-line numbered items the paragraph before was in
     opening: list[tuple[str, Span]] = field(default_factory=list)  # the heading paragraph's sentences after the title
 
-    def add_theme(self, title: str, span: Span, sentences: list, own_line: tuple[str, Span] | None = None) -> None:
+    def add_theme(
+        self, title: str, span: Span, sentences: list[tuple[str, Span]], own_line: tuple[str, Span] | None = None
+    ) -> None:
         """A theme; ``own_line``: the line it stands on, its one task if nothing comes under it."""
         if own_line is not None:
             self.lines[len(self.themes)] = own_line
@@ -245,12 +247,12 @@ def _body(part: _Part, para: Paragraph, speech: list[str], following: str | None
     section.standalone = False  # none of them stood on its own line
 
 
-def _marker_of(line: str | None, m: re.Match | None = None) -> str:
+def _marker_of(line: str | None, m: re.Match[str] | None = None) -> str:
     """The kind of a line's opening marker (``m``: its NUMBERED_THEME match, if already made): "N."
     for "1." "2.", "(N)", "——"; "" for none, so that two lines of one list have the same."""
     if m is None:
         m = NUMBERED_THEME.match(line) if line else None
-    if m is None:
+    if m is None or line is None:  # (a match is of the line: given one, there is a line)
         return ""
     return re.sub(r"\d+|[一二三四五六七八九十]+|[①-⑳]", "N", line[: m.start("body")].strip())
 
@@ -291,6 +293,7 @@ def _file(
         elif section.title:
             section.add_theme(section.title, section.span or first_span, list(sentences))
         else:
+            assert numbered is not None  # the marker is read from the match
             section.add_theme(_strip_end(first[numbered.start("body") :]), first_span, [], own_line=sentences[0])
         section.standalone = False
         section.listing = marker
@@ -401,7 +404,8 @@ def build_parts(
                 if section.themes:
                     section.guidance.extend(text for text, _ in section.loose)
                 else:  # a section that lists its tasks without themes: the section is their theme
-                    section.themes.append((section.title or "", section.span or part.span, section.loose))
+                    loose_span = section.span or part.span or section.loose[0][1]  # a part begun mid-page has none
+                    section.themes.append((section.title or "", loose_span, section.loose))
                 section.loose = []
             if not section.guidance and not section.themes:
                 continue

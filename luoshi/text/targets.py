@@ -36,8 +36,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterable, Iterator
 from decimal import Decimal, InvalidOperation
 from functools import cache
+from typing import TypeAlias, TypedDict
 
 from .batch import Joined
 from .model import Target
@@ -61,6 +63,10 @@ _WIDTH = str.maketrans(
     }
 )
 
+Number: TypeAlias = int | float
+# a quantity read at a position: (end, value, value_max, unit, approximation word, Chinese numeral)
+_Quantity: TypeAlias = tuple[int, Number, Number | None, str, str | None, bool]
+
 _CLAUSE_END = ",;:。!?\n\r"
 _SENTENCE_END = "。!?\n\r"
 _OPEN_CLOSE = {"“": "”", "《": "》", "「": "」", "『": "』", "‘": "’"}
@@ -79,7 +85,7 @@ def _half_width(s: str) -> str:
     return s.translate(_WIDTH) if _WIDE_RE.search(s) else s
 
 
-def _alternation(words) -> str:
+def _alternation(words: Iterable[str]) -> str:
     """One regex alternative per word, in the given order (a regex tries them in order, so a
     match is the first word of the list that fits, as a loop over the list would find)."""
     return "|".join(map(re.escape, words)) if words else "(?!)"
@@ -96,20 +102,20 @@ class _Words:
 
     __slots__ = ("_lengths", "_re", "_sets", "words")
 
-    def __init__(self, words) -> None:
+    def __init__(self, words: Iterable[str]) -> None:
         self.words = tuple(words)
-        self._re = None
+        self._re: re.Pattern[str] | None = None
         lengths = [len(word) for word in self.words]
+        # the lengths are read only where there are sets
+        self._lengths: tuple[int, ...] = tuple(sorted(set(lengths), reverse=True))
+        self._sets: dict[int, frozenset[str]] | None = None
         if lengths == sorted(lengths, reverse=True):
-            self._lengths = tuple(sorted(set(lengths), reverse=True))
             self._sets = {n: frozenset(word for word in self.words if len(word) == n) for n in self._lengths}
-        else:
-            self._lengths = self._sets = None
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return iter(self.words)
 
-    def _compiled(self) -> re.Pattern:
+    def _compiled(self) -> re.Pattern[str]:
         if self._re is None:
             self._re = re.compile(f"(?:{_alternation(self.words)})")
         return self._re
@@ -138,7 +144,7 @@ class _Words:
                     return piece
         return None
 
-    def pattern(self) -> re.Pattern:
+    def pattern(self) -> re.Pattern[str]:
         """The compiled alternation ``inside`` and ``starts`` search with."""
         return self._re or self._compiled()
 
@@ -148,7 +154,7 @@ class _Words:
     def starts(self, w: str) -> list[tuple[int, str]]:
         """Every position where a word starts, with the first word of the list there."""
         rx = self._re or self._compiled()
-        out = []
+        out: list[tuple[int, str]] = []
         m = rx.search(w)
         while m is not None:
             out.append((m.start(), m.group()))
@@ -165,8 +171,51 @@ def _pairs(lines: list[str]) -> dict[str, str]:
     return out
 
 
+class _Lexicon(TypedDict):
+    """The word lists of ``data/targets_*.txt``, and forms of them for the hot paths."""
+
+    unit_re: re.Pattern[str]
+    number_follow: re.Pattern[str]
+    number_follow_raw: re.Pattern[str]
+    verbs_raw: bool
+    magnitudes: tuple[str, ...]
+    unit_not_followed: tuple[str, ...]
+    time_units: frozenset[str]
+    time_before: tuple[str, ...]
+    count_units: frozenset[str]
+    after: dict[str, str]
+    after_words: tuple[str, ...]
+    before: dict[str, str]
+    before_words: tuple[str, ...]
+    approx: dict[str, str]
+    range: tuple[str, ...]
+    lead: tuple[str, ...]
+    tail: tuple[str, ...]
+    verbs: tuple[str, ...]
+    not_before: tuple[str, ...]
+    not_followed: tuple[str, ...]
+    coverage: tuple[str, ...]
+    ongoing: tuple[str, ...]
+    excluded: tuple[str, ...]
+    markers: tuple[str, ...]
+    stop_starts: tuple[str, ...]
+    framing: tuple[str, ...]
+    approx_w: _Words
+    range_w: _Words
+    after_w: _Words
+    before_w: _Words
+    mag_w: _Words
+    lead_w: _Words
+    tail_w: _Words
+    verbs_w: _Words
+    not_followed_w: _Words
+    ongoing_w: _Words
+    excluded_w: _Words
+    markers_raw: _Words | None
+
+
 @cache
-def _lex() -> dict:
+def _lex() -> _Lexicon:
     units = read_sections("targets_units.txt")
     comparators = read_sections("targets_comparators.txt")
     metric = read_sections("targets_metric.txt")
@@ -313,7 +362,7 @@ def _masked(w: str) -> list[bool]:
 # --- numeric targets -----------------------------------------------------------------------------
 
 
-def _read_number(w: str, i: int) -> list[tuple[int, int | float]]:
+def _read_number(w: str, i: int) -> list[tuple[int, Number]]:
     """Possible readings of the number starting at ``i``: (end, value), best first.
     For Chinese numerals a trailing 万/亿 is offered to the unit first (三万人 -> 3, 万人)."""
     m = _NUMBER_RE.match(w, i)
@@ -325,7 +374,7 @@ def _read_number(w: str, i: int) -> list[tuple[int, int | float]]:
             return [(m.end(), float(token) if "." in token else int(token))]
         value = parse_number(token)
         return [] if value is None else [(m.end(), value)]
-    readings = []
+    readings: list[tuple[int, Number]] = []
     stripped = token.rstrip("万亿")
     ends = []
     if stripped and stripped != token:
@@ -354,14 +403,14 @@ def _match_magnitude(w: str, j: int) -> str | None:
     return _lex()["mag_w"].at(w, j)
 
 
-def _word_at(w: str, j: int, words) -> str | None:
+def _word_at(w: str, j: int, words: Iterable[str]) -> str | None:
     for word in words:
         if w.startswith(word, j):
             return word
     return None
 
 
-def _quantity(w: str, i: int):
+def _quantity(w: str, i: int) -> _Quantity | None:
     """Parse a quantity at ``i``: returns (end, value, value_max, unit, approx_word, cn) or None."""
     lex = _lex()
     is_cn = not w[i].isdigit()
@@ -404,7 +453,7 @@ def _quantity(w: str, i: int):
     return None
 
 
-def _is_year(value, unit: str | None) -> bool:
+def _is_year(value: Number | None, unit: str | None) -> bool:
     return unit == "年" and isinstance(value, int) and 1000 <= value <= 2999
 
 
@@ -519,7 +568,7 @@ def _numeric_targets(sentence: str, w: str, mask: list[bool], offset: int) -> li
     return found
 
 
-def _keep_without_comparator(w: str, i: int, value, unit: str, is_cn: bool) -> bool:
+def _keep_without_comparator(w: str, i: int, value: Number, unit: str, is_cn: bool) -> bool:
     """Weak readings that need a comparator word (以上, 以内…) to count as a target."""
     lex = _lex()
     if unit in lex["time_units"] and (is_cn or w.endswith(lex["time_before"], 0, i)):
@@ -530,7 +579,7 @@ def _keep_without_comparator(w: str, i: int, value, unit: str, is_cn: bool) -> b
     return not (is_cn and unit in lex["count_units"] and isinstance(value, int) and value <= 10)
 
 
-def _keep_number(w: str, i: int, end: int, value, value_max, unit: str, is_cn: bool) -> bool:
+def _keep_number(w: str, i: int, end: int, value: Number, value_max: Number | None, unit: str, is_cn: bool) -> bool:
     """Exclusions: ordinals, codes, years, set phrases."""
     before = w[i - 1] if i > 0 else ""
     if before == "第" or before == "." or (before.isascii() and before.isalnum()):
@@ -590,8 +639,8 @@ def _milestone_in(
     if best is None:
         return None
     pos = text_start = best
-    verb = lex["verbs_w"].at(w, pos)
-    if verb and w[pos + len(verb) : end].strip() == "":
+    verb_at = lex["verbs_w"].at(w, pos)
+    if verb_at and w[pos + len(verb_at) : end].strip() == "":
         text_start, _ = _trim_metric(w, start, pos)  # 确保年底前建成: the whole clause
         text_start = min(text_start, pos)
     text_end = end
@@ -676,7 +725,7 @@ def _main_start(w: str) -> int | None:
 
 
 @cache
-def _main_re() -> re.Pattern:
+def _main_re() -> re.Pattern[str]:
     markers = _alternation(_lex()["markers"])
     return re.compile(f"(?:{markers})" + r"\s*(?:(?:建议|拟|初步)?(?:是|为|确定为|安排为)\s*:?|:)\s*")
 
@@ -803,7 +852,7 @@ def _item_targets(text: str, w: str, start: int, end: int, offset: int) -> list[
     out: list[Target] = []
     run: tuple[int, int] | None = None
 
-    def flush():
+    def flush() -> None:
         nonlocal run
         if run is not None:
             out.append(Target(kind="qualitative", text=text[run[0] : run[1]], span=(offset + run[0], offset + run[1])))

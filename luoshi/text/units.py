@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import overload
 
 from .model import InputError
 
@@ -44,7 +46,7 @@ class Unit:
 class Catalog:
     units: tuple[Unit, ...]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Unit]:
         return iter(self.units)
 
     def __len__(self) -> int:
@@ -89,6 +91,10 @@ def parse_units(text: str) -> Catalog:
     return Catalog(tuple(units))
 
 
+@overload
+def load_units(source: str | Path | Catalog) -> Catalog: ...
+@overload
+def load_units(source: None) -> None: ...
 def load_units(source: str | Path | Catalog | None) -> Catalog | None:
     """Load a catalog from a CSV path (or pass a Catalog through). ``None`` gives ``None``."""
     if source is None or isinstance(source, Catalog):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 DATA = Path(__file__).parent / "data"
@@ -25,6 +26,6 @@ def read_sections(name: str) -> dict[str, list[str]]:
     return sections
 
 
-def longest_first(words) -> tuple[str, ...]:
+def longest_first(words: Iterable[str]) -> tuple[str, ...]:
     """Distinct words, longest first (so a scan prefers 个百分点 to 个)."""
     return tuple(sorted(dict.fromkeys(words), key=len, reverse=True))
