@@ -18,7 +18,7 @@ from django.http import Http404
 from luoshi.accounts.models import User
 from luoshi.dashboards.models import Circular
 from luoshi.reports.models import WorkReport
-from luoshi.tasks.models import Task
+from luoshi.tasks.models import ACTIVE, REPORTING, Status, Task
 from luoshi.tracking.models import ClosingRequest, Evidence, ExtensionRequest, Notification, ProgressReport
 
 
@@ -72,7 +72,7 @@ def can_acknowledge(user, task: Task) -> bool:
         and user.role == User.LIAISON
         and user.unit_id is not None
         and task.lead_unit_id == user.unit_id
-        and task.status == "assigned"
+        and task.status == Status.ASSIGNED
     )
 
 
@@ -128,12 +128,12 @@ def is_co_liaison(user, task: Task) -> bool:
 
 def can_submit_report(user, task: Task) -> bool:
     """The lead unit submits the consolidated progress report (after 签收)."""
-    return is_lead_liaison(user, task) and task.status in ("acknowledged", "in_progress", "ongoing", "closing")
+    return is_lead_liaison(user, task) and task.status in REPORTING
 
 
 def can_contribute(user, task: Task) -> bool:
     """A co-unit contributes its part of a period's progress."""
-    return is_co_liaison(user, task) and task.status != "closed"
+    return is_co_liaison(user, task) and task.status != Status.CLOSED
 
 
 def can_review_reports(user, task: Task) -> bool:
@@ -141,11 +141,11 @@ def can_review_reports(user, task: Task) -> bool:
 
 
 def can_request_extension(user, task: Task) -> bool:
-    return is_lead_liaison(user, task) and not task.ongoing and task.status in ("acknowledged", "in_progress")
+    return is_lead_liaison(user, task) and not task.ongoing and task.status in (Status.ACKNOWLEDGED, Status.IN_PROGRESS)
 
 
 def can_request_closing(user, task: Task) -> bool:
-    return is_lead_liaison(user, task) and task.status in ("acknowledged", "in_progress", "ongoing")
+    return is_lead_liaison(user, task) and task.status in ACTIVE
 
 
 def can_decide_extension(user, extension) -> bool:

@@ -14,7 +14,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 from pydantic import ConfigDict, Field
 
-from luoshi import access
+from luoshi import access, errors
 from luoshi.accounts.models import ApiToken, Unit, User
 from luoshi.errors import ActionError, ConflictError
 from luoshi.tasks import actions
@@ -183,7 +183,7 @@ def _resolve_unit(task: Task, label: str) -> Unit | None:
 def patch_task(request, task_id: int, payload: TaskPatch):
     task = access.task_for_reading(request.auth, task_id)
     if not access.can_edit_task(request.auth, task):
-        raise HttpError(403, "只有督查室可以修改任务")
+        raise HttpError(403, errors.REFUSED_EDIT)
     data = payload.model_dump(exclude_unset=True)
     version = data.pop("version")
     changes = {}
@@ -324,7 +324,7 @@ def _refuse(exc: ActionError):
 def acknowledge_task(request, task_id: int):
     task = access.task_for_reading(request.auth, task_id)
     if not access.can_acknowledge(request.auth, task):
-        raise HttpError(403, "只有牵头单位可以签收已交办的任务")
+        raise HttpError(403, errors.REFUSED_ACKNOWLEDGE)
     tracking_actions.acknowledge(task.pk, request.auth)
     return _task(access.task_for_reading(request.auth, task_id))
 
@@ -353,7 +353,7 @@ def list_reports(request, task_id: int):
 def submit_report(request, task_id: int, payload: ReportIn):
     task = access.task_for_reading(request.auth, task_id)
     if not access.can_submit_report(request.auth, task):
-        raise HttpError(403, "只有已签收任务的牵头单位可以报送进展")
+        raise HttpError(403, errors.REFUSED_REPORT)
     key = request.headers.get("Idempotency-Key") or payload.idempotency_key
     try:
         report, created = tracking_actions.submit_report(
@@ -375,7 +375,7 @@ def submit_report(request, task_id: int, payload: ReportIn):
 def review_report(request, report_id: int, payload: ReviewIn):
     report = access.progress_report_for_reading(request.auth, report_id)
     if not access.can_review_reports(request.auth, report.task):
-        raise HttpError(403, "只有督查室可以审核进展报告")
+        raise HttpError(403, errors.REFUSED_REVIEW)
     try:
         tracking_actions.review_report(report.pk, request.auth, decision=payload.decision, reason=payload.reason)
     except ActionError as exc:
@@ -391,7 +391,7 @@ def _request(r) -> dict:
 def request_extension(request, task_id: int, payload: ExtensionIn):
     task = access.task_for_reading(request.auth, task_id)
     if not access.can_request_extension(request.auth, task):
-        raise HttpError(403, "只有牵头单位可以为推进中的任务申请延期")
+        raise HttpError(403, errors.REFUSED_EXTENSION)
     try:
         extension = tracking_actions.request_extension(
             task.pk, request.auth, reason=payload.reason, new_deadline=payload.new_deadline
@@ -405,7 +405,7 @@ def request_extension(request, task_id: int, payload: ExtensionIn):
 def decide_extension(request, extension_id: int, payload: DecisionIn):
     extension = access.extension_for_reading(request.auth, extension_id)
     if not access.can_decide_extension(request.auth, extension):
-        raise HttpError(403, "无权处理该申请")
+        raise HttpError(403, errors.REFUSED_DECIDE)
     try:
         extension = tracking_actions.decide_extension(
             extension.pk, request.auth, approve=payload.approve, reason=payload.reason
@@ -419,7 +419,7 @@ def decide_extension(request, extension_id: int, payload: DecisionIn):
 def request_closing(request, task_id: int, payload: ClosingIn):
     task = access.task_for_reading(request.auth, task_id)
     if not access.can_request_closing(request.auth, task):
-        raise HttpError(403, "只有牵头单位可以申请办结")
+        raise HttpError(403, errors.REFUSED_CLOSING)
     try:
         closing = tracking_actions.request_closing(
             task.pk, request.auth, verdict=payload.verdict, reason=payload.reason
@@ -433,7 +433,7 @@ def request_closing(request, task_id: int, payload: ClosingIn):
 def decide_closing(request, closing_id: int, payload: DecisionIn):
     closing = access.closing_for_reading(request.auth, closing_id)
     if not access.can_decide_closing(request.auth, closing):
-        raise HttpError(403, "只有督查室可以处理办结申请")
+        raise HttpError(403, errors.REFUSED_DECIDE_CLOSING)
     try:
         closing = tracking_actions.decide_closing(
             closing.pk, request.auth, approve=payload.approve, reason=payload.reason

@@ -19,7 +19,7 @@ from luoshi.errors import ActionError, ConflictError
 from luoshi.reports.models import WorkReport
 from luoshi.text.assign import override_term
 
-from .models import Milestone, SuggestionOverride, Tag, Task
+from .models import Milestone, Status, SuggestionOverride, Tag, Task
 
 # The fields an office user may change on a task, in the order the audit shows them.
 EDITABLE_FIELDS = (
@@ -375,7 +375,7 @@ def publish(report: WorkReport, actor, task_ids=None, at=None) -> dict:
     """交办: make draft tasks (all, or the selected ones) visible to their units. Tasks without a lead
     unit stay drafts and are counted, so the office sees what is still missing. (``at``: when, for
     simulated history; default now.)"""
-    tasks = Task.objects.filter(report=report, kind="task", status="draft")
+    tasks = Task.objects.filter(report=report, kind="task", status=Status.DRAFT)
     if task_ids is not None:
         tasks = tasks.filter(pk__in=list(task_ids))
     now = at or timezone.now()
@@ -384,48 +384,25 @@ def publish(report: WorkReport, actor, task_ids=None, at=None) -> dict:
         if task.lead_unit_id is None:
             missing += 1
             continue
-        trail.record(
-            actor,
-            model="Task",
-            object_id=task.pk,
-            field="status",
-            old=display("status", task.status),
-            new="assigned",
-            task=task,
-            at=now,
-        )
+        move(task, actor, Status.ASSIGNED, at=now)
         trail.record(
             actor, model="Task", object_id=task.pk, field="published_at", new=now.isoformat(), task=task, at=now
         )
-        task.status = "assigned"
         task.published_at = now
         task.published_by = actor
-        task.version += 1
-        task.save(update_fields=["status", "published_at", "published_by", "version"])
+        task.save(update_fields=["published_at", "published_by"])
         published += 1
     return {"published": published, "missing_lead": missing}
 
 
-@transaction.atomic
-def acknowledge(task_id: int, actor, at=None) -> Task:
-    """签收 by the lead unit's liaison (``at``: when, for simulated history; default now)."""
-    task = Task.objects.select_for_update().get(pk=task_id)
-    if task.status != "assigned":
-        raise ActionError("只有已交办的任务可以签收")
-    trail.record(
-        actor,
-        model="Task",
-        object_id=task.pk,
-        field="status",
-        old="assigned",
-        new="acknowledged",
-        task=task,
-        at=at,
-    )
-    task.status = "acknowledged"
-    task.version += 1
+def move(task: Task, actor, status: str, at=None) -> None:
+    """One step of a locked task's lifecycle, audited and saved (the moves are on the model)."""
+    if task.status == status:
+        return
+    old = task.status
+    task.move_to(status)
+    trail.record(actor, model="Task", object_id=task.pk, field="status", old=old, new=status, task=task, at=at)
     task.save(update_fields=["status", "version"])
-    return task
 
 
 # ---------------------------------------------------------------------------------------------- reports

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 
 from luoshi.accounts.models import Government, Unit
+from luoshi.errors import ActionError
 from luoshi.reports.models import WorkReport
 
 
@@ -27,17 +28,42 @@ class Tag(models.Model):
         return self.name
 
 
+class Status(models.TextChoices):
+    """The lifecycle of a supervised matter (DESIGN §4: one of three axes, kept apart from health
+    and from the closing verdict)."""
+
+    DRAFT = "draft", "草稿"
+    ASSIGNED = "assigned", "已交办"
+    ACKNOWLEDGED = "acknowledged", "已签收"
+    IN_PROGRESS = "in_progress", "推进中"
+    CLOSING = "closing", "申请办结"
+    CLOSED = "closed", "已办结"
+    ONGOING = "ongoing", "常态化推进"
+
+
+# The moves the lifecycle makes by itself (publish, 签收, the first report, a closing request and its
+# decision). The office may still correct a status by hand on the edit page; that change is audited.
+MOVES: dict[str, frozenset[str]] = {
+    Status.DRAFT: frozenset({Status.ASSIGNED}),
+    Status.ASSIGNED: frozenset({Status.ACKNOWLEDGED}),
+    Status.ACKNOWLEDGED: frozenset({Status.IN_PROGRESS, Status.ONGOING, Status.CLOSING}),
+    Status.IN_PROGRESS: frozenset({Status.CLOSING}),
+    Status.ONGOING: frozenset({Status.CLOSING}),
+    Status.CLOSING: frozenset({Status.CLOSED, Status.IN_PROGRESS, Status.ONGOING}),
+    Status.CLOSED: frozenset(),
+}
+# Where a matter stands once acknowledged, in each phase of the work.
+ACTIVE = frozenset({Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.ONGOING})
+REPORTING = ACTIVE | {Status.CLOSING}
+
+
 class Task(models.Model):
+    """督办事项, the supervised matter: one row per item of work, whatever its source. A report task is
+    the first kind; see docs/architecture.md, "The supervised matter"."""
+
     KIND_CHOICES = [("task", "任务"), ("guidance", "总体要求")]
-    STATUS_CHOICES = [
-        ("draft", "草稿"),
-        ("assigned", "已交办"),
-        ("acknowledged", "已签收"),
-        ("in_progress", "推进中"),
-        ("closing", "申请办结"),
-        ("closed", "已办结"),
-        ("ongoing", "常态化推进"),
-    ]
+    STATUS_CHOICES = Status.choices
+    Status = Status
     CYCLE_CHOICES = [
         ("monthly", "每月"),
         ("quarterly", "每季度"),
@@ -81,7 +107,7 @@ class Task(models.Model):
     cycle = models.CharField("报送周期", max_length=12, choices=CYCLE_CHOICES, default="monthly")
     due_day = models.PositiveSmallIntegerField("报送日", default=25)
     tags = models.ManyToManyField(Tag, blank=True, related_name="tasks", verbose_name="标签")
-    status = models.CharField("状态", max_length=20, choices=STATUS_CHOICES, default="draft")
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField("交办时间", null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -101,6 +127,16 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.text[:30]}"
+
+    def can_move(self, status: str) -> bool:
+        return status in MOVES[Status(self.status)]
+
+    def move_to(self, status: str) -> None:
+        """One step of the lifecycle (not saved); a move the lifecycle does not make is refused."""
+        if not self.can_move(status):
+            raise ActionError(f"状态不能从 {self.get_status_display()} 变为 {Status(status).label}")
+        self.status = status
+        self.version += 1
 
     @property
     def is_published(self) -> bool:

@@ -14,9 +14,7 @@ from luoshi import access
 from luoshi.audit.models import AuditEntry
 from luoshi.errors import ActionError
 from luoshi.reports.source import context
-from luoshi.tracking import actions as tracking_actions
 from luoshi.tracking import health as tracking_health
-from luoshi.tracking import views as tracking_views
 
 from . import actions
 from .forms import LedgerFilterForm, MilestoneForm, SplitForm, TaskForm
@@ -107,25 +105,20 @@ def ledger(request):
     )
 
 
-@login_required
-def task_detail(request, pk):
-    task = access.task_for_reading(request.user, pk)
+def detail_context(request, task) -> dict:
+    """The ledger's part of a task page: its source sentence, history and what the user may do to it.
+    The page itself is served by the highest app that adds to it (tracking's ``task_detail``)."""
     before, sentence, after = context(task.report.source_text, task.span_start, task.span_end)
-    return render(
-        request,
-        "tasks/detail.html",
-        {
-            "task": task,
-            "before": before,
-            "sentence": sentence,
-            "after": after,
-            "history": _history(task),
-            "can_edit": access.can_edit_task(request.user, task),
-            "can_acknowledge": access.can_acknowledge(request.user, task),
-            "milestone_form": MilestoneForm(),
-            **tracking_views.panel(request, task),
-        },
-    )
+    return {
+        "task": task,
+        "before": before,
+        "sentence": sentence,
+        "after": after,
+        "history": _history(task),
+        "can_edit": access.can_edit_task(request.user, task),
+        "can_acknowledge": access.can_acknowledge(request.user, task),
+        "milestone_form": MilestoneForm(),
+    }
 
 
 @login_required
@@ -249,18 +242,6 @@ def task_accept(request, pk):
     count = actions.accept_suggestions(task.report, [task.pk], request.user)
     error = "" if count else "没有可采纳的建议 (已有牵头单位或引擎没有建议)"
     return _row_reply(request, task, error, f"{task.code} 已采纳建议的责任单位", _back(request, task))
-
-
-@login_required
-@require_POST
-def task_acknowledge(request, pk):
-    task = access.task_for_reading(request.user, pk)
-    if not access.can_acknowledge(request.user, task):
-        messages.error(request, "只有牵头单位可以签收已交办的任务")
-        return redirect(f"/tasks/{task.pk}/")
-    tracking_actions.acknowledge(task.pk, request.user)
-    messages.success(request, f"已签收任务 {task.code}")
-    return redirect(f"/tasks/{task.pk}/")
 
 
 @login_required

@@ -18,7 +18,7 @@ from luoshi.accounts.models import User
 from luoshi.audit import trail
 from luoshi.errors import ActionError
 from luoshi.tasks import actions as task_actions
-from luoshi.tasks.models import Task
+from luoshi.tasks.models import ACTIVE, REPORTING, Status, Task
 
 from . import channels, health, periods
 from .evidence import check_all
@@ -40,7 +40,6 @@ from .models import (
 )
 
 log = logging.getLogger(__name__)
-REPORTABLE = ("acknowledged", "in_progress", "ongoing", "closing")
 # The work report's text and import results: large, and never needed to record a progress report.
 REPORT_BULK = [f"report__{name}" for name in ("source_text", "main_targets", "warnings", "dropped", "last_import")]
 
@@ -177,21 +176,16 @@ def settings_for(report) -> TrackingSettings:
 # ---------------------------------------------------------------------------------------------- lifecycle
 
 
-def _set_status(task: Task, actor, status: str, at=None) -> None:
-    if task.status == status:
-        return
-    trail.record(actor, model="Task", object_id=task.pk, field="status", old=task.status, new=status, task=task, at=at)
-    task.status = status
-    task.version += 1
-    task.save(update_fields=["status", "version"])
-
-
 @transaction.atomic
 def acknowledge(task_id: int, actor, at=None) -> Task:
-    """签收 (the ledger's action) and the light that follows from it."""
-    task = task_actions.acknowledge(task_id, actor, at=at)
+    """签收 by the lead unit's liaison, and the light that follows from it; a task that never ends moves
+    on to 常态化推进. (``at``: when, for simulated history; default now.)"""
+    task = Task.objects.select_for_update().get(pk=task_id)
+    if task.status != Status.ASSIGNED:
+        raise ActionError("只有已交办的任务可以签收")
+    task_actions.move(task, actor, Status.ACKNOWLEDGED, at=at)
     if task.ongoing:
-        _set_status(task, actor, "ongoing", at=at)
+        task_actions.move(task, actor, Status.ONGOING, at=at)
     record_health(task, health.local_date(_now(at)), "签收")
     return task
 
@@ -301,9 +295,9 @@ def _create_report(task_id, actor, key_period, percent, narrative, note, key, fi
         for r in reports:
             if r.idempotency_key == key:  # a retry (the first one committed while this one waited for the lock)
                 return r, False
-    if task.status == "assigned":
+    if task.status == Status.ASSIGNED:
         raise ActionError("请先签收任务, 再报送进展")
-    if task.status not in REPORTABLE:
+    if task.status not in REPORTING:
         raise ActionError("该任务当前状态不能报送进展")
     period = open_period(task, key_period, day)
     previous = [r for r in reports if r.period == period.key]
@@ -339,8 +333,8 @@ def _create_report(task_id, actor, key_period, percent, narrative, note, key, fi
             [Evidence(progress_report=report, name=url[:200], kind="link", url=url) for url in links]
         )
     _known_evidence(report, evidence)
-    if task.status == "acknowledged":
-        _set_status(task, actor, "ongoing" if task.ongoing else "in_progress", at=at)
+    if task.status == Status.ACKNOWLEDGED:
+        task_actions.move(task, actor, Status.ONGOING if task.ongoing else Status.IN_PROGRESS, at=at)
     late = "" if now.date() <= period.due or day <= period.due else " (逾期报送)"
     notify(
         supervisors(task),
@@ -428,7 +422,7 @@ def request_extension(task_id: int, actor, *, reason: str, new_deadline: datetim
         raise ActionError("请说明延期理由")
     if task.ongoing:
         raise ActionError("常态化任务没有完成时限, 无需延期")
-    if task.status == "closed":
+    if task.status == Status.CLOSED:
         raise ActionError("已办结的任务不能申请延期")
     if task.deadline and new_deadline <= task.deadline:
         raise ActionError(f"新的完成时限须晚于现在的 {task.deadline:%Y-%m-%d}")
@@ -507,12 +501,12 @@ def request_closing(task_id: int, actor, *, verdict: str, reason: str, at=None) 
     reason = (reason or "").strip()
     if not reason:
         raise ActionError("请说明完成情况")
-    if task.status not in ("acknowledged", "in_progress", "ongoing"):
+    if task.status not in ACTIVE:
         raise ActionError("该任务当前状态不能申请办结")
     closing = ClosingRequest.objects.create(
         task=task, verdict=verdict, reason=reason, requested_by=actor, requested_at=now
     )
-    _set_status(task, actor, "closing", at=at)
+    task_actions.move(task, actor, Status.CLOSING, at=at)
     notify(supervisors(task), task=task, kind="closing", title=f"{task.code} 申请办结", body=reason, outside=False)
     return closing
 
@@ -539,10 +533,10 @@ def decide_closing(request_id: int, actor, *, approve: bool, reason: str = "", a
             task=task,
             at=at,
         )
-        _set_status(task, actor, "closed", at=at)
+        task_actions.move(task, actor, Status.CLOSED, at=at)
     else:
-        back = "ongoing" if task.ongoing else "in_progress"
-        _set_status(task, actor, back, at=at)
+        back = Status.ONGOING if task.ongoing else Status.IN_PROGRESS
+        task_actions.move(task, actor, back, at=at)
     word = "已办结" if approve else "办结申请未获同意"
     notify(
         liaisons(task.lead_unit),
@@ -596,13 +590,13 @@ def escalate_task(task: Task, today: datetime.date, remind_days: int, config=Non
     with transaction.atomic():
         current = health.compute(task, today, config)
         record_health(task, today, current=current)
-        if task.status in ("closed", "draft") or task.published_at is None:
+        if task.status in (Status.CLOSED, Status.DRAFT) or task.published_at is None:
             return counts
         unit_users = liaisons(task.lead_unit)
         reported = set(ProgressReport.objects.filter(task=task).values_list("period", flat=True))
         task_periods = health.task_periods(task, today + datetime.timedelta(days=remind_days))
         due_items = [(f"report:{p.key}", p.due, f"{p.label}进展报告") for p in task_periods if p.key not in reported]
-        if task.deadline and not task.ongoing and task.status != "closing":
+        if task.deadline and not task.ongoing and task.status != Status.CLOSING:
             due_items.append((f"deadline:{task.deadline}", task.deadline, "任务完成时限"))
 
         for ident, due, subject in due_items:
@@ -684,7 +678,7 @@ def run_escalation(today: datetime.date | None = None, *, send: bool = True) -> 
     totals = {"tasks": 0, "reminders": 0, "urges": 0, "orders": 0, "notifications": 0, "deliveries": 0, "failed": 0}
     tasks = (
         Task.objects.filter(kind="task", published_at__isnull=False)
-        .exclude(status="closed")
+        .exclude(status=Status.CLOSED)
         .select_related("report", "lead_unit", "leader")
         .prefetch_related("milestones")
         .order_by("pk")

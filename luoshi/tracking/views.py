@@ -13,8 +13,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from luoshi import access
+from luoshi import access, errors
 from luoshi.errors import ActionError
+from luoshi.tasks import views as task_views
 
 from . import actions, health, periods
 from .forms import (
@@ -38,6 +39,25 @@ def open_periods(task, day=None) -> list[periods.Period]:
     candidates = periods.periods_between(task.cycle, task.due_day, min(start, day.replace(day=1)), day)
     first = periods.period_at(task.cycle, task.due_day, start).start
     return [p for p in reversed(candidates) if p.is_open(day) and p.end >= first][:2]
+
+
+@login_required
+def task_detail(request, pk):
+    """The task page: the ledger's part and the 落实 section."""
+    task = access.task_for_reading(request.user, pk)
+    return render(request, "tasks/detail.html", {**task_views.detail_context(request, task), **panel(request, task)})
+
+
+@login_required
+@require_POST
+def task_acknowledge(request, pk):
+    task = access.task_for_reading(request.user, pk)
+    if not access.can_acknowledge(request.user, task):
+        messages.error(request, errors.REFUSED_ACKNOWLEDGE)
+        return redirect(f"/tasks/{task.pk}/")
+    actions.acknowledge(task.pk, request.user)
+    messages.success(request, f"已签收任务 {task.code}")
+    return redirect(f"/tasks/{task.pk}/")
 
 
 def panel(request, task) -> dict:
@@ -85,8 +105,8 @@ def _back(task_id):
 
 
 def _errors(request, form) -> None:
-    for errors in form.errors.values():
-        for error in errors:
+    for field_errors in form.errors.values():
+        for error in field_errors:
             messages.error(request, error)
 
 
@@ -109,7 +129,7 @@ def _submit(request, form, task_id, act, done: str):
 def report_submit(request, pk):
     task = access.task_for_reading(request.user, pk)
     if not access.can_submit_report(request.user, task):
-        messages.error(request, "只有已签收任务的牵头单位可以报送进展")
+        messages.error(request, errors.REFUSED_REPORT)
         return _back(task.pk)
     form = ProgressReportForm(request.POST, request.FILES, periods=open_periods(task))
     if not form.is_valid():
@@ -140,7 +160,7 @@ def report_submit(request, pk):
 def contribution_submit(request, pk):
     task = access.task_for_reading(request.user, pk)
     if not access.can_contribute(request.user, task):
-        messages.error(request, "只有配合单位可以报送配合进展")
+        messages.error(request, errors.REFUSED_CONTRIBUTE)
         return _back(task.pk)
     form = ContributionForm(request.POST, periods=open_periods(task), prefix="contribution")
     return _submit(
@@ -184,7 +204,7 @@ def evidence_download(request, pk):
 def extension_request(request, pk):
     task = access.task_for_reading(request.user, pk)
     if not access.can_request_extension(request.user, task):
-        messages.error(request, "只有牵头单位可以为推进中的任务申请延期")
+        messages.error(request, errors.REFUSED_EXTENSION)
         return _back(task.pk)
     form = ExtensionForm(request.POST, prefix="extension")
     return _submit(
@@ -215,7 +235,7 @@ def extension_decide(request, pk):
 def closing_request(request, pk):
     task = access.task_for_reading(request.user, pk)
     if not access.can_request_closing(request.user, task):
-        messages.error(request, "只有牵头单位可以申请办结")
+        messages.error(request, errors.REFUSED_CLOSING)
         return _back(task.pk)
     form = ClosingForm(request.POST, prefix="closing")
     return _submit(
