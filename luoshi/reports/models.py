@@ -1,4 +1,9 @@
-"""A government's work report: the normalised source text every task span points into."""
+"""A ledger (台账): one government's list of supervised matters of one year from one source.
+
+The first source is the work report, whose normalised text every task span points into; the other
+sources (DESIGN §2 来源) produce matters of their own kind into a ledger of their own. See
+docs/architecture.md, "The supervised matter".
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,23 @@ from django.db import models
 from luoshi.accounts.models import Government
 
 
+class Source(models.TextChoices):
+    """Where a ledger's matters come from."""
+
+    REPORT = "report", "政府工作报告"
+    MEETING = "meeting", "会议议定事项"
+    INSTRUCTION = "instruction", "领导批示件"
+    RECTIFICATION = "rectification", "整改清单"
+    PROPOSALS = "proposals", "人大建议和政协提案"
+    PROJECTS = "projects", "民生实事"
+    HANDED_DOWN = "handed_down", "上级交办事项"
+
+
 class WorkReport(models.Model):
+    """The ledger of one source. For the work report it also keeps the report's text, outline warnings
+    and main targets; for another source ``source_text`` is the covering document, if any."""
+
+    source = models.CharField("来源", max_length=20, choices=Source.choices, default=Source.REPORT)
     government = models.ForeignKey(Government, on_delete=models.PROTECT, related_name="reports", verbose_name="政府")
     year = models.PositiveIntegerField("年度")
     title = models.CharField("标题", max_length=200)
