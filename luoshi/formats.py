@@ -1,4 +1,4 @@
-"""Output formats of a decomposition: JSON (DESIGN §5), Markdown for reading, Excel 分工方案.
+"""Output formats of a decomposition: JSON (docs/architecture.md, Contracts), Markdown for reading, Excel 分工方案.
 
 ``render(document, fmt) -> bytes``. Output, not text understanding: it lives outside
 ``luoshi.text`` and, like it, never imports Django.
@@ -66,7 +66,7 @@ def section_label(section: Section) -> str:
 
 
 def deadline(task: Task, year: int | None) -> str:
-    """``2023-12-31`` by default (DESIGN §4), ``常态化`` for ongoing tasks, empty without a year."""
+    """``2023-12-31`` by default (docs/architecture.md, Domain rules), ``常态化`` for ongoing tasks, empty without a year."""
     if task.ongoing:
         return ONGOING_DEADLINE
     return f"{year}-12-31" if year else ""

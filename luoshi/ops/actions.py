@@ -75,7 +75,7 @@ def _file_fields(model) -> list[models.FileField]:
 def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
     info = tarfile.TarInfo(name)
     info.size = len(data)
-    info.mtime = int(datetime.datetime.now().timestamp())
+    info.mtime = int(datetime.datetime.now(tz=datetime.UTC).timestamp())
     info.mode = 0o600
     tar.addfile(info, io.BytesIO(data))
 

@@ -1,7 +1,7 @@
 """A ledger (台账): one government's list of supervised matters of one year from one source.
 
 The first source is the work report, whose normalised text every task span points into; the other
-sources (DESIGN §2 来源) produce matters of their own kind into a ledger of their own. See
+sources (来源, see the glossary in docs/architecture.md) produce matters of their own kind into a ledger of their own. See
 docs/architecture.md, "The supervised matter".
 """
 

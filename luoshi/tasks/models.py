@@ -29,7 +29,7 @@ class Tag(models.Model):
 
 
 class Status(models.TextChoices):
-    """The lifecycle of a supervised matter (DESIGN §4: one of three axes, kept apart from health
+    """The lifecycle of a supervised matter (docs/architecture.md, Domain rules: one of three axes, kept apart from health
     and from the closing verdict)."""
 
     DRAFT = "draft", "草稿"

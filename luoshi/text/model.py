@@ -1,4 +1,4 @@
-"""The decomposition's data: frozen dataclasses, and their JSON form (DESIGN §5).
+"""The decomposition's data: frozen dataclasses, and their JSON form (docs/architecture.md, Contracts).
 
 Every span is ``(start, end)`` into ``Document.text``, the normalised report text, so a reader can
 always point back at the sentence a task came from.

@@ -1,4 +1,4 @@
-"""The authorisation matrix (DESIGN §4): every URL of the site (walked from the resolver) and every API
+"""The authorisation matrix (docs/architecture.md, Domain rules): every URL of the site (walked from the resolver) and every API
 operation (from /api/openapi.json) × supervisor, lead liaison, co-unit liaison, other liaison, leader and
 anonymous. Anonymous never gets data outside /public/, /healthz and login; another unit's liaison gets 404
 on the lead unit's task; the task's text never reaches those who may not see it; nothing answers 500."""
