@@ -68,10 +68,10 @@ def main() -> None:
     call_command("migrate", verbosity=0)
 
     from luoshi.accounts.models import Government, User
-    from luoshi.dashboards.synthetic import make_ledger
     from luoshi.reports.models import WorkReport
     from luoshi.tasks import actions
     from luoshi.text import load_units
+    from tests.support.synthetic import make_ledger
 
     name = f"基准州{args.tasks}x{args.reports_per_task}"
     gov = Government.objects.filter(name=name).first()

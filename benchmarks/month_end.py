@@ -5,7 +5,7 @@ minimal view (/healthz) as the framework's ceiling.
     python benchmarks/month_end.py [--units 300] [--tasks 5] [--clients 50] [--workers 4] [--threads 1]
 
 A throwaway database is created on ADMIN_URL (default postgresql://postgres@127.0.0.1:5432/postgres),
-migrated and seeded (`luoshi manage seed_surge`), and dropped afterwards (``--keep`` keeps it). Each client
+migrated and seeded (`python -m tests.support.seed_surge`), and dropped afterwards (``--keep`` keeps it). Each client
 thread plays some units: for every task it POSTs /api/tasks/{id}/reports with a bearer token and an
 Idempotency-Key, retrying on a connection error. "lost" counts reports acknowledged with a 2xx but
 missing from the database afterwards. The last line is key=value figures; ``ratio`` is luoshi's
@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from luoshi.ops import harness  # noqa: E402
+from tests.support import harness  # noqa: E402
 
 
 def percentile(values, p):
@@ -98,19 +98,7 @@ def main(argv=None) -> int:
     try:
         t0 = time.perf_counter()
         harness.manage(["migrate", "--no-input"], env)
-        harness.manage(
-            [
-                "seed_surge",
-                "--units",
-                str(args.units),
-                "--tasks",
-                str(args.tasks),
-                "--out",
-                str(data_dir / "seed.json"),
-            ],
-            env,
-        )
-        seed = json.loads((data_dir / "seed.json").read_text())
+        seed = harness.seed_surge(env, units=args.units, tasks=args.tasks, out=data_dir / "seed.json")
         print(
             f"seeded units={args.units} tasks={args.units * args.tasks} in {time.perf_counter() - t0:.1f}s", flush=True
         )

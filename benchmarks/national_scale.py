@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from luoshi.ops import harness  # noqa: E402
+from tests.support import harness  # noqa: E402
 
 UNITS_PER_GOVERNMENT = 30
 

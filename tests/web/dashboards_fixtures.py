@@ -14,7 +14,7 @@ import datetime
 import pytest
 import time_machine
 
-from luoshi.dashboards.synthetic import make_ledger  # noqa: F401 (re-exported for the tests)
+from tests.support.synthetic import make_ledger  # noqa: F401 (re-exported for the tests)
 from tests.web.tracking_helpers import bj
 
 MARK = "ZXLEAK"

@@ -12,7 +12,7 @@ import urllib.request
 
 import pytest
 
-from luoshi.ops import harness
+from tests.support import harness
 
 pytestmark = [
     pytest.mark.slow,
@@ -35,8 +35,7 @@ def test_reports_acknowledged_before_a_sigkill_survive_and_none_is_partial(pg_se
     import psycopg
 
     env, url = pg_server_env
-    harness.manage(["seed_surge", "--units", "16", "--tasks", "8", "--out", str(tmp_path / "seed.json")], env)
-    seed = json.loads((tmp_path / "seed.json").read_text())
+    seed = harness.seed_surge(env, units=16, tasks=8, out=tmp_path / "seed.json")
     server = harness.Server(env, workers=2, log_path=tmp_path / "serve.log").start()
     acknowledged: dict[str, int] = {}
     statuses: list[int] = []

@@ -18,7 +18,7 @@ import pytest
 from django.db import OperationalError
 
 from luoshi.accounts.models import ApiToken
-from luoshi.ops import harness
+from tests.support import harness
 
 
 def test_a_page_answers_503_with_retry_after_when_the_database_is_unreachable(client, liaison):
@@ -97,8 +97,7 @@ def test_restarting_postgresql_mid_service_gives_503_then_recovers(tmp_path):
         url = harness.create_database("luoshi_restart", cluster.admin_url)
         env = harness.server_env(url, tmp_path / "data", CONN_MAX_AGE=60)
         harness.manage(["migrate", "--no-input"], env)
-        harness.manage(["seed_surge", "--units", "2", "--tasks", "2", "--out", str(tmp_path / "seed.json")], env)
-        token = json.loads((tmp_path / "seed.json").read_text())["clients"][0]["token"]
+        token = harness.seed_surge(env, units=2, tasks=2, out=tmp_path / "seed.json")["clients"][0]["token"]
         server = harness.Server(env, workers=1, log_path=tmp_path / "serve.log").start()
         client = harness.HttpClient(server.url, {"Authorization": f"Bearer {token}"})
         assert client.request("GET", "/api/tasks")[0] == 200

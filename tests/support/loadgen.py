@@ -1,27 +1,29 @@
 """A synthetic ledger for load tests: one government, N units each with a liaison (and an API token) and
 M published, acknowledged tasks whose current monthly period is open. Used by the month-end benchmark
-and the crash test; never by the application itself."""
+and the crash test (through ``tests.support.seed_surge``); never by the application itself. The accounts
+share one random password per seed, returned with the tokens."""
 
 from __future__ import annotations
 
 import datetime
+import secrets
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-SEED_PASSWORD = "load-test-password-2026"
-
 
 def seed(*, government: str = "压测州", units: int = 300, tasks_per_unit: int = 5) -> dict:
-    """Create the ledger; returns {"period": key, "clients": [{"token", "tasks": [ids]}...]}."""
+    """Create the ledger; returns {"period": key, "report": id, "password": the accounts' password,
+    "clients": [{"token", "tasks": [ids]}...]}."""
     from luoshi.accounts.models import ApiToken, Government, Unit, User
     from luoshi.reports.models import WorkReport
     from luoshi.tasks.models import Task
 
     now = timezone.now()
     today = timezone.localdate()
-    password = make_password(SEED_PASSWORD)  # hashed once: the accounts of a load test share it
+    plain_password = secrets.token_urlsafe(16)
+    password = make_password(plain_password)  # hashed once: the accounts of a load test share it
     with transaction.atomic():
         gov = Government.objects.create(name=government)
         Unit.objects.bulk_create(
@@ -71,4 +73,9 @@ def seed(*, government: str = "压测州", units: int = 300, tasks_per_unit: int
         for task_id, unit_id in Task.objects.filter(report=report).values_list("id", "lead_unit_id"):
             by_unit.setdefault(unit_id, []).append(task_id)
         clients = [{"token": ApiToken.issue(u), "tasks": sorted(by_unit.get(u.unit_id, []))} for u in liaisons]
-    return {"period": f"{today.year}-{today.month:02d}", "report": report.pk, "clients": clients}
+    return {
+        "period": f"{today.year}-{today.month:02d}",
+        "report": report.pk,
+        "password": plain_password,
+        "clients": clients,
+    }

@@ -5,6 +5,7 @@ for /healthz. Test and benchmark tooling only; the application never imports it.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import secrets
 import signal
@@ -13,9 +14,11 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 DEFAULT_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+CHECKOUT = Path(__file__).resolve().parents[2]  # so that `python -m tests.support...` finds the package
 
 
 def free_port() -> int:
@@ -64,6 +67,32 @@ def manage(args: list[str], env: dict, timeout: float = 600) -> str:
     if result.returncode != 0:
         raise RuntimeError(f"luoshi manage {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
     return result.stdout
+
+
+def seed_surge(env: dict, *, units: int, tasks: int, out, timeout: float = 600) -> dict:
+    """Seed the database of ``env`` with ``tests.support.seed_surge``; returns what it wrote to ``out``."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tests.support.seed_surge",
+            "--units",
+            str(units),
+            "--tasks",
+            str(tasks),
+            "--out",
+            str(out),
+        ],
+        env=env,
+        cwd=CHECKOUT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"seed_surge failed:\n{result.stdout}\n{result.stderr}")
+    with open(out, encoding="utf-8") as fh:
+        return json.load(fh)
 
 
 def server_env(database_url: str, data_dir: str, **extra) -> dict:
