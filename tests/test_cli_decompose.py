@@ -6,13 +6,10 @@ import io
 import json
 import sys
 
-import pytest
 from openpyxl import load_workbook
 
 from luoshi.cli import main
 from luoshi.formats import XLSX_HEADERS
-
-pytest.importorskip("luoshi.text.pipeline", reason="luoshi.text.decompose not available yet")
 
 
 def run(capsys, argv: list[str]) -> str:

@@ -15,32 +15,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import luoshi.text
 from luoshi.cli import main
 from luoshi.text.model import InputError
+from luoshi.text.pipeline import decompose
 from luoshi.text.readers import decode_bytes, read_bytes_report, read_report
 
 SHORT = "深入推进教育高质量发展。加快建设高质量教育体系,加强优质教育资源供给。"
 
 
-def decompose_or_none():
-    try:
-        from luoshi.text.pipeline import decompose
-    except ImportError:
-        return None
-    return decompose
-
-
 @pytest.fixture
-def cli(monkeypatch):
-    """``luoshi.cli.main``; refusals happen before decomposition, so they need no engine."""
-    if decompose_or_none() is None:
-
-        def engine_missing(*args, **kwargs):
-            raise AssertionError("the reader should have refused this input")
-
-        # module __dict__, not setattr: getattr would trigger the lazy import of the engine
-        monkeypatch.setitem(vars(luoshi.text), "decompose", engine_missing)
+def cli():
+    """``luoshi.cli.main``."""
     return main
 
 
@@ -279,8 +264,6 @@ def test_a_damaged_pdf_is_refused(cli, capsys, tmp_path, monkeypatch):
 
 def test_a_damaged_pdf_gives_one_line_in_a_real_process_too(tmp_path):
     """Without pytest's logging capture, pypdf's repair notes must not reach stderr."""
-    if decompose_or_none() is None:
-        pytest.skip("luoshi.text.decompose is not available yet")
     path = tmp_path / "broken.pdf"
     path.write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\nnot really a pdf\n")
     result = subprocess.run(
@@ -420,9 +403,6 @@ REPORTISH = st.text(
 @settings(max_examples=200, deadline=None)
 @given(data=st.binary(max_size=1000), text=REPORTISH)
 def test_decoded_bytes_and_arbitrary_text_decompose_or_raise_input_error(data, text):
-    decompose = decompose_or_none()
-    if decompose is None:
-        pytest.skip("luoshi.text.decompose is not available yet")
     try:
         decoded = decode_bytes(data)
     except InputError:

@@ -10,10 +10,8 @@ import re
 
 import pytest
 
+from luoshi.text.pipeline import decompose
 from luoshi.text.readers import read_report
-
-pipeline = pytest.importorskip("luoshi.text.pipeline", reason="luoshi.text.decompose not available yet")
-decompose = pipeline.decompose
 
 FULL_WIDTH = str.maketrans(
     {
