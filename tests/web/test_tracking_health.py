@@ -91,9 +91,16 @@ def test_drafts_have_no_light(draft_task):
     assert health.compute(draft_task, D(2026, 6, 1)) is None
 
 
-@pytest.mark.parametrize("day", [D(2026, 1, 5), D(2026, 1, 9), D(2026, 2, 26)])
-def test_every_change_of_light_is_stored_once_with_its_cause(tracked_task, day):
+@pytest.mark.parametrize(
+    ("day", "light", "cause"),
+    [
+        (D(2026, 1, 5), "green", "按期推进"),
+        (D(2026, 1, 9), "yellow", "交办超过 3 天未签收"),
+        (D(2026, 2, 26), "red", "连续 2 期未报送进展"),
+    ],
+)
+def test_every_change_of_light_is_stored_once_with_its_cause(tracked_task, day, light, cause):
     actions.record_health(tracked_task, day)
     actions.record_health(tracked_task, day)
     changes = list(HealthChange.objects.filter(task=tracked_task))
-    assert len(changes) == 1 and changes[0].new == health.compute(tracked_task, day).light and changes[0].cause
+    assert [(c.new, c.cause) for c in changes] == [(light, cause)]
