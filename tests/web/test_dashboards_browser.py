@@ -13,14 +13,14 @@ import pytest
 import time_machine
 
 from tests.web.dashboards_fixtures import MARK, TODAY, ledger
-from tests.web.test_browser import CHROMIUM, browser, login
+from tests.web.test_browser import NEEDS_CHROMIUM, browser, login
 from tests.web.test_circular import check_docx
 
 FIXTURES = (ledger, browser)  # shared pytest fixtures used by name below
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (apt-get install chromium)"),
+    NEEDS_CHROMIUM,
 ]
 
 IMG = Path(__file__).resolve().parents[2] / "docs" / "guide" / "img"

@@ -8,12 +8,12 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from tests.web.test_browser import ARGS, CHROMIUM, browser, login  # noqa: F401 (fixture)
+from tests.web.test_browser import NEEDS_CHROMIUM, browser, login  # noqa: F401 (fixture)
 from tests.web.test_tracking_reports import PDF
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (apt-get install chromium)"),
+    NEEDS_CHROMIUM,
 ]
 
 
