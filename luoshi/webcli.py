@@ -41,8 +41,8 @@ def setup_demo(out=None) -> dict:
     from django.db import transaction
 
     from luoshi.accounts.models import Government, Unit, User
-    from luoshi.reports.importing import decompose_for, document_fields, report_title
     from luoshi.tasks import actions
+    from luoshi.tasks.decomposing import decompose_for, document_fields, report_title
     from luoshi.tasks.models import Task
     from luoshi.text import load_units
 

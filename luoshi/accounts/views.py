@@ -15,6 +15,7 @@ from luoshi.tasks import actions
 from luoshi.text import InputError
 from luoshi.text.units import parse_units
 
+from .forms import UnitCatalogForm
 from .models import Unit
 
 
@@ -64,8 +65,6 @@ def catalog_from_upload(upload):
 @login_required
 def units(request):
     access.require_supervisor(request.user)
-    from luoshi.reports.forms import UnitCatalogForm
-
     government = request.user.government
     form = UnitCatalogForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

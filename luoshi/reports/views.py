@@ -12,12 +12,11 @@ from django.views.decorators.http import require_POST
 
 from luoshi import access
 from luoshi.tasks import actions
+from luoshi.tasks.decomposing import decompose_for, document_fields, read_upload, report_title
 from luoshi.tasks.exports import export_ledger, plan_import, read_ledger
-from luoshi.tasks.forms import BulkForm
 from luoshi.tasks.models import Task
 
-from .forms import ImportForm, SpreadsheetForm
-from .importing import decompose_for, document_fields, read_upload, report_title
+from .forms import BulkForm, ImportForm, SpreadsheetForm
 from .source import segments
 
 SIGNING_SALT = "luoshi.ledger-import"

@@ -14,7 +14,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from luoshi.accounts.models import Unit, User
 
 from .actions import ActionError, display
-from .forms import TAG_JOIN, split_tags, split_units
+from .fields import TAG_JOIN, split_tags, split_units
 from .models import Task
 
 COLUMNS = [

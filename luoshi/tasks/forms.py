@@ -2,57 +2,20 @@
 
 from __future__ import annotations
 
-import re
-
 from django import forms
 
+from luoshi.accounts.forms import (
+    DateInput,
+    LeaderChoiceField,
+    UnitChoiceField,
+    UnitsChoiceField,
+    leaders_of,
+    units_of,
+)
 from luoshi.accounts.models import Unit, User
 
+from .fields import TAG_JOIN, split_tags
 from .models import Task
-
-# Tags may contain 顿号 (programme names such as “留得住、用得好”), so only commas, semicolons and new
-# lines separate tags; unit names never contain punctuation, so 顿号 separates units too.
-TAG_SPLIT = re.compile(r"[,，;；\n]+")
-UNIT_SPLIT = re.compile(r"[,，、;；\s]+")
-TAG_JOIN = "；"
-
-
-def split_tags(value: str) -> list[str]:
-    return list(dict.fromkeys(t.strip() for t in TAG_SPLIT.split(value or "") if t.strip()))
-
-
-def split_units(value: str) -> list[str]:
-    return [t for t in UNIT_SPLIT.split(value or "") if t]
-
-
-def units_of(government_id):
-    return Unit.objects.filter(government_id=government_id).order_by("kind", "id")
-
-
-def leaders_of(government_id):
-    return User.objects.filter(government_id=government_id, role=User.LEADER, is_active=True).order_by("username")
-
-
-class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.label
-
-
-class UnitsChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return obj.label
-
-
-class LeaderChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.display_name
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class TaskForm(forms.Form):
@@ -113,52 +76,6 @@ class TaskForm(forms.Form):
         data["tags"] = split_tags(data["tags"])
         data["targets"] = "\n".join(line.strip() for line in data["targets"].splitlines() if line.strip())
         return data
-
-
-class BulkForm(forms.Form):
-    ACTIONS = [
-        ("accept", "采纳引擎建议的牵头/配合单位"),
-        ("lead_unit", "设置牵头单位"),
-        ("leader", "设置包抓领导"),
-        ("deadline", "设置完成时限"),
-        ("cycle", "设置报送周期"),
-        ("add_tags", "添加标签"),
-        ("publish", "交办所选任务"),
-    ]
-    action = forms.ChoiceField(label="批量操作", choices=ACTIONS)
-    tasks = forms.ModelMultipleChoiceField(queryset=Task.objects.none(), error_messages={"required": "请先勾选任务"})
-    lead_unit = UnitChoiceField(label="牵头单位", queryset=Unit.objects.none(), required=False)
-    leader = LeaderChoiceField(label="包抓领导", queryset=User.objects.none(), required=False)
-    deadline = forms.DateField(label="完成时限", required=False, widget=DateInput())
-    cycle = forms.ChoiceField(label="报送周期", choices=Task.CYCLE_CHOICES, required=False)
-    tags = forms.CharField(label="标签", required=False)
-
-    def __init__(self, *args, report, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["tasks"].queryset = Task.objects.filter(report=report)
-        self.fields["lead_unit"].queryset = units_of(report.government_id)
-        self.fields["leader"].queryset = leaders_of(report.government_id)
-
-    def clean(self):
-        data = super().clean()
-        action = data.get("action")
-        needs = {
-            "lead_unit": "请选择牵头单位",
-            "leader": "请选择包抓领导",
-            "deadline": "请填写完成时限",
-            "cycle": "请选择报送周期",
-            "add_tags": "请填写标签",
-        }
-        key = "tags" if action == "add_tags" else action
-        if action in needs and not data.get(key):
-            raise forms.ValidationError(needs[action])
-        return data
-
-    def changes(self) -> dict:
-        action = self.cleaned_data["action"]
-        if action == "add_tags":
-            return {"add_tags": split_tags(self.cleaned_data["tags"])}
-        return {action: self.cleaned_data[action]}
 
 
 class SplitForm(forms.Form):

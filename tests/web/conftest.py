@@ -83,8 +83,8 @@ def client_for(client):
 
 
 def import_sample(government, actor, text: str = SAMPLE_TEXT, year: int = 2023):
-    from luoshi.reports.importing import decompose_for, report_title
     from luoshi.tasks import actions
+    from luoshi.tasks.decomposing import decompose_for, report_title
 
     document, proposals = decompose_for(government, text, year)
     return actions.import_report(

@@ -145,7 +145,7 @@ def test_reimport_of_a_report_with_a_new_sentence_adds_one_draft(report, supervi
 
 
 def _proposals(report, text):
-    from luoshi.reports.importing import decompose_for
+    from luoshi.tasks.decomposing import decompose_for
 
     return decompose_for(report.government, text, 2023)[1]
 

@@ -1,4 +1,6 @@
-"""The one caller of the decomposition engine: text or upload in, draft-task proposals out. No writes."""
+"""The one caller of the decomposition engine: text or upload in, draft tasks proposed for review out.
+
+No writes: ``actions.import_report`` and ``actions.reimport_report`` save what this proposes."""
 
 from __future__ import annotations
 
@@ -6,11 +8,12 @@ from django.conf import settings
 
 from luoshi.accounts.models import Government
 from luoshi.errors import ActionError
-from luoshi.tasks.actions import Proposal
-from luoshi.tasks.models import SuggestionOverride
 from luoshi.text import InputError
 from luoshi.text.units import Catalog
 from luoshi.text.units import Unit as CatalogUnit
+
+from .actions import Proposal
+from .models import SuggestionOverride
 
 READABLE_SUFFIXES = (".txt", ".docx", ".pdf")
 
