@@ -40,6 +40,7 @@ def setup_demo(out=None) -> dict:
     from django.core.management import call_command
     from django.db import transaction
 
+    from luoshi.accounts import actions as accounts
     from luoshi.accounts.models import Government, Unit, User
     from luoshi.tasks import actions
     from luoshi.tasks.decomposing import decompose_for, document_fields, report_title
@@ -51,7 +52,7 @@ def setup_demo(out=None) -> dict:
     with transaction.atomic():
         government, _ = Government.objects.get_or_create(name=DEMO_GOVERNMENT)
         if not government.units.exists():
-            actions.import_units(government, None, load_units(SAMPLE_UNITS))
+            accounts.import_units(government, None, load_units(SAMPLE_UNITS))
         users = {}
         for username, role, unit_label, family, given in DEMO_USERS:
             user = User.objects.filter(username=username).first()

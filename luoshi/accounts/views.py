@@ -11,10 +11,11 @@ from django.shortcuts import redirect, render
 from openpyxl import load_workbook
 
 from luoshi import access
-from luoshi.tasks import actions
+from luoshi.errors import ActionError
 from luoshi.text import InputError
 from luoshi.text.units import parse_units
 
+from . import actions
 from .forms import UnitCatalogForm
 from .models import Unit
 
@@ -39,7 +40,7 @@ def catalog_from_upload(upload):
         try:
             ws = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
         except Exception as exc:  # openpyxl raises many kinds of errors for files that are not workbooks
-            raise actions.ActionError("无法读取该 Excel 文件") from exc
+            raise ActionError("无法读取该 Excel 文件") from exc
         lines = []
         for row in ws.iter_rows(values_only=True):
             cells = ['"' + str(c if c is not None else "").replace('"', '""') + '"' for c in row[:4]]
@@ -53,13 +54,13 @@ def catalog_from_upload(upload):
             except UnicodeDecodeError:
                 continue
         else:
-            raise actions.ActionError("CSV 文件不是 UTF-8 或 GB18030 编码")
+            raise ActionError("CSV 文件不是 UTF-8 或 GB18030 编码")
     else:
-        raise actions.ActionError("只支持 .csv 或 .xlsx 格式的单位目录")
+        raise ActionError("只支持 .csv 或 .xlsx 格式的单位目录")
     try:
         return parse_units(text)
     except InputError as exc:
-        raise actions.ActionError(str(exc)) from exc
+        raise ActionError(str(exc)) from exc
 
 
 @login_required
@@ -71,7 +72,7 @@ def units(request):
         try:
             catalog = catalog_from_upload(form.cleaned_data["upload"])
             result = actions.import_units(government, request.user, catalog)
-        except actions.ActionError as exc:
+        except ActionError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, f"单位目录已更新: 新增 {result['created']} 个, 修改 {result['updated']} 个")

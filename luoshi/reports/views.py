@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from luoshi import access
+from luoshi.errors import ActionError
 from luoshi.tasks import actions
 from luoshi.tasks.decomposing import decompose_for, document_fields, read_upload, report_title
 from luoshi.tasks.exports import export_ledger, plan_import, read_ledger
@@ -55,7 +56,7 @@ def report_import(request):
                 filename=filename,
                 **document_fields(document),
             )
-        except actions.ActionError as exc:
+        except ActionError as exc:
             form.add_error(None, str(exc))
         else:
             count = report.tasks.filter(kind="task").count()
@@ -81,7 +82,7 @@ def report_reimport(request, pk):
             summary = actions.reimport_report(
                 report, request.user, proposals=proposals, year=year, filename=filename, **document_fields(document)
             )
-        except actions.ActionError as exc:
+        except ActionError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(
@@ -161,7 +162,7 @@ def report_bulk(request, pk):
         else:
             count = actions.bulk_update(report, ids, request.user, form.changes())
             messages.success(request, f"已更新 {count} 项任务")
-    except actions.ActionError as exc:
+    except ActionError as exc:
         messages.error(request, str(exc))
     return redirect(f"/reports/{report.pk}/")
 
@@ -216,9 +217,9 @@ def report_spreadsheet(request, pk):
         upload = form.cleaned_data["upload"]
         try:
             if upload.size > settings.LUOSHI_MAX_UPLOAD_BYTES:
-                raise actions.ActionError("文件超过大小上限")
+                raise ActionError("文件超过大小上限")
             rows = read_ledger(upload.read())
-        except actions.ActionError as exc:
+        except ActionError as exc:
             error = str(exc)
         else:
             plans = plan_import(report, rows)

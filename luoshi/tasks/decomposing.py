@@ -12,7 +12,7 @@ from luoshi.text import InputError
 from luoshi.text.units import Catalog
 from luoshi.text.units import Unit as CatalogUnit
 
-from .actions import Proposal
+from .actions.importing import DraftTask
 from .models import SuggestionOverride
 
 READABLE_SUFFIXES = (".txt", ".docx", ".pdf")
@@ -53,7 +53,7 @@ def overrides_for(government: Government) -> dict[str, str]:
 
 
 def decompose_for(government: Government, text: str, year: int | None):
-    """Decompose ``text`` with the government's catalog; returns (document, proposals)."""
+    """Decompose ``text`` with the government's catalog; returns (document, draft tasks)."""
     from luoshi.text import decompose, suggest_units
 
     if not text or not text.strip():
@@ -66,7 +66,7 @@ def decompose_for(government: Government, text: str, year: int | None):
     except InputError as exc:
         raise ActionError(str(exc)) from exc
     overrides = overrides_for(government) if catalog else {}
-    proposals = []
+    drafts = []
     for part_index, part in enumerate(document.parts, 1):
         for section_index, section in enumerate(part.sections, 1):
             prefix = _prefix(section, part_index, section_index)
@@ -82,7 +82,7 @@ def decompose_for(government: Government, text: str, year: int | None):
                 span = (start, start + len(sentence)) if start >= 0 else None
                 if span:
                     cursor = span[1]
-                proposals.append(Proposal(code=f"{prefix}.0.{n}", kind="guidance", text=sentence, span=span, **common))
+                drafts.append(DraftTask(code=f"{prefix}.0.{n}", kind="guidance", text=sentence, span=span, **common))
             for theme in section.themes:
                 for task in theme.tasks:
                     leads, co_units = task.leads, task.co_units
@@ -91,8 +91,8 @@ def decompose_for(government: Government, text: str, year: int | None):
                             task.text, catalog, theme=theme.title, section=section.title, overrides=overrides
                         )
                         leads, co_units = result.leads, result.co_units
-                    proposals.append(
-                        Proposal(
+                    drafts.append(
+                        DraftTask(
                             code=task.code,
                             kind="task",
                             text=task.text,
@@ -108,7 +108,7 @@ def decompose_for(government: Government, text: str, year: int | None):
                             **common,
                         )
                     )
-    return document, proposals
+    return document, drafts
 
 
 def _prefix(section, part_index: int, section_index: int) -> str:
@@ -121,7 +121,7 @@ def _prefix(section, part_index: int, section_index: int) -> str:
 
 
 def document_fields(document) -> dict:
-    """What import_report and reimport_report keep of a decomposed document besides its proposals."""
+    """What import_report and reimport_report keep of a decomposed document besides its draft tasks."""
     return {
         "text": document.text,
         "main_targets": [t.to_dict() for t in document.targets],

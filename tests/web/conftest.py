@@ -20,8 +20,8 @@ PASSWORD = "pass-for-tests-1"
 
 @pytest.fixture
 def government(db):
+    from luoshi.accounts import actions
     from luoshi.accounts.models import Government
-    from luoshi.tasks import actions
     from luoshi.text import load_units
 
     gov = Government.objects.create(name="海西州")

@@ -1,0 +1,67 @@
+"""Every multi-row write of the ledger, each in one transaction, each field change audited.
+
+Views and the API validate input, ask ``access`` and then call one function of this package, by its
+name here (``actions.update_task(...)``); the modules say what the writes are for:
+
+- ``editing``: a task's fields, a selection's, the engine's suggestions, the spreadsheet, milestones,
+  one lifecycle step, publishing (交办);
+- ``outline``: merging, splitting and renumbering draft tasks;
+- ``importing``: saving a decomposed report and re-importing a corrected text (``DraftTask``).
+"""
+
+from __future__ import annotations
+
+from luoshi.accounts.actions import import_units  # moved to accounts; benchmarks/dashboard.py still calls it here
+from luoshi.errors import ActionError, ConflictError
+from luoshi.text.assign import override_term
+
+from .editing import (
+    CO_UNIT_ACCEPT_MIN,
+    EDITABLE_FIELDS,
+    M2M_FIELDS,
+    accept_suggestions,
+    add_milestone,
+    apply_ledger_import,
+    bulk_update,
+    current_value,
+    delete_milestone,
+    display,
+    learn_override,
+    move,
+    publish,
+    set_milestone_done,
+    tags_for,
+    update_task,
+)
+from .importing import SIMILAR_ENOUGH, DraftTask, import_report, reimport_report
+from .outline import merge_with_next, renumber, split_task
+
+__all__ = [
+    "CO_UNIT_ACCEPT_MIN",
+    "EDITABLE_FIELDS",
+    "M2M_FIELDS",
+    "SIMILAR_ENOUGH",
+    "ActionError",
+    "ConflictError",
+    "DraftTask",
+    "accept_suggestions",
+    "add_milestone",
+    "apply_ledger_import",
+    "bulk_update",
+    "current_value",
+    "delete_milestone",
+    "display",
+    "import_report",
+    "import_units",
+    "learn_override",
+    "merge_with_next",
+    "move",
+    "override_term",
+    "publish",
+    "reimport_report",
+    "renumber",
+    "set_milestone_done",
+    "split_task",
+    "tags_for",
+    "update_task",
+]
