@@ -45,7 +45,6 @@ urlpatterns = [
     path("evidence/<int:pk>/", tracking.evidence_download, name="evidence_download"),
     path("extensions/<int:pk>/decide/", tracking.extension_decide, name="extension_decide"),
     path("closings/<int:pk>/decide/", tracking.closing_decide, name="closing_decide"),
-    path("reports/<int:pk>/circular/", tracking.circular, name="circular"),
     path("reports/<int:pk>/escalations.csv", tracking.escalation_export, name="escalation_export"),
     path("inbox/", tracking.inbox, name="inbox"),
     path("inbox/read/", tracking.inbox_read, name="inbox_read_all"),

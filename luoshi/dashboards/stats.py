@@ -7,7 +7,9 @@ task), the unit and leader names, and the reported periods of this week. Groupin
 leader and locality is then done on those rows in memory.
 
 The light shown is the one last recorded on or before the day asked (``health.compute`` is the rule;
-this module only reads its recorded results, so a page over 10,000 tasks stays fast).
+this module only reads its recorded results, so a page over 10,000 tasks stays fast). The one exception is
+the 通报 as it stands today (``circular_rows``), which applies the rule to a ledger's tasks with
+``current_lights``; a numbered 通报 freezes ``snapshot`` of the recorded figures.
 """
 
 from __future__ import annotations
@@ -15,14 +17,14 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Avg, Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from luoshi.accounts.models import Unit, User
 from luoshi.tasks.models import Task
 from luoshi.tracking import health, periods
-from luoshi.tracking.models import HealthChange, ProgressReport, ReportReview
+from luoshi.tracking.models import HealthChange, ProgressReport, ReportReview, SupervisionOrder
 
 LIGHTS = ["green", "yellow", "red", "none"]
 # the lights' words and shapes are tracking's; a task not yet checked has its own
@@ -56,6 +58,7 @@ class Row:
     overdue: bool = False
     due: datetime.date | None = None  # a report due this week and not yet sent
     due_label: str = ""
+    orders: list = field(default_factory=list)  # its 督办单, read only for the 通报 listing
 
     @property
     def status_label(self) -> str:
@@ -235,6 +238,47 @@ class Group:
             "progress": self.progress,
             "completion": self.completion,
         }
+
+
+def current_lights(task_ids, day: datetime.date) -> dict[int, health.Health]:
+    """Each task's light on ``day`` as the rule (``health.compute``) gives it now, not as last recorded:
+    a light the daily run has not recorded yet is seen. A fixed number of queries."""
+    tasks = (
+        health.with_inputs(Task.objects.filter(id__in=task_ids))
+        .select_related("report", "report__tracking_settings")
+        .prefetch_related(
+            "milestones", Prefetch("progress_reports", queryset=ProgressReport.objects.select_related("review"))
+        )
+    )
+    out = {}
+    for task in tasks:
+        reports = list(task.progress_reports.all())
+        light = health.compute(task, day, reports=reports, given=health.inputs(task))
+        if light is not None:
+            out[task.pk] = light
+    return out
+
+
+def circular_rows(report, day: datetime.date | None = None) -> list[Row]:
+    """通报 as it stands: the ledger's red and yellow published tasks on ``day`` with their current light
+    (``current_lights``) and 督办单, red first, in ledger order within a light."""
+    day = day or timezone.localdate()
+    tasks = report.tasks.filter(kind="task", published_at__isnull=False)
+    rows = collect(tasks, day)
+    lights = current_lights([r.id for r in rows], day)
+    listed = []
+    for row in rows:
+        light = lights.get(row.id)
+        if light is not None and light.light != "green":
+            row.light, row.light_reason = light.light, light.reason
+            listed.append(row)
+    by_task: dict[int, list] = {}
+    for order in SupervisionOrder.objects.filter(task_id__in=[r.id for r in listed]):
+        by_task.setdefault(order.task_id, []).append(order)
+    for row in listed:
+        row.orders = by_task.get(row.id, [])
+    listed.sort(key=lambda r: -health.RANK[r.light])
+    return listed
 
 
 def summarize(rows: list[Row]) -> Group:

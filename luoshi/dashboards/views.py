@@ -146,6 +146,18 @@ def circulars(request, pk):
 
 
 @login_required
+def circular_current(request, pk):
+    """The 通报 as it stands today (red and yellow tasks, their 督办单); a numbered one is frozen by ``circulars``."""
+    report = access.report_for_supervisor(request.user, pk)
+    context = {
+        "report": report,
+        "rows": stats.circular_rows(report),
+        "can_manage": access.can_manage_circulars(request.user, report),
+    }
+    return render(request, "dashboards/circular_current.html", context)
+
+
+@login_required
 def circular_preview(request, pk):
     circular = access.circular_for_reading(request.user, pk)
     return render(request, "dashboards/circular.html", {"circular": circular, "data": circular.data})

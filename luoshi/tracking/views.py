@@ -306,12 +306,6 @@ def delivery_log(request):
 
 
 @login_required
-def circular(request, pk):
-    report = access.report_for_supervisor(request.user, pk)
-    return render(request, "tracking/circular.html", {"report": report, "rows": actions.circular_rows(report)})
-
-
-@login_required
 def escalation_export(request, pk):
     """The escalation log of one ledger (提醒, 催办, 督办单) as CSV, as evidence for assessments."""
     report = access.report_for_supervisor(request.user, pk)

@@ -11,7 +11,7 @@ by its name here. ``at``/``on`` parameters exist so that history can be simulate
 they default to now.
 """
 
-from .escalation import circular_rows, escalate_task, run_escalation
+from .escalation import escalate_task, run_escalation
 from .lights import record_health, settings_for
 from .notify import dispatch, liaisons, mark_read, notify, supervisors, task_url
 from .progress import acknowledge, contribute, open_period, review_report, submit_report
@@ -19,7 +19,6 @@ from .requests import decide_closing, decide_extension, instruct, request_closin
 
 __all__ = [
     "acknowledge",
-    "circular_rows",
     "contribute",
     "decide_closing",
     "decide_extension",

@@ -137,17 +137,3 @@ def run_escalation(today: datetime.date | None = None, *, send: bool = True) -> 
     if send:
         totals.update(dispatch())
     return totals
-
-
-def circular_rows(report, day: datetime.date | None = None) -> list[dict]:
-    """通报: the red and yellow tasks of a ledger on ``day`` with their supervision orders (read only)."""
-    day = day or timezone.localdate()
-    rows = []
-    tasks = report.tasks.filter(kind="task", published_at__isnull=False).select_related("lead_unit", "leader")
-    for task in tasks.prefetch_related("milestones", "supervision_orders").order_by("position"):
-        h = health.compute(task, day)
-        if h is None or h.light == "green":
-            continue
-        rows.append({"task": task, "health": h, "orders": list(task.supervision_orders.all())})
-    rows.sort(key=lambda r: -health.RANK[r["health"].light])
-    return rows
