@@ -142,6 +142,7 @@ def simulate_demo_year(report, users: dict, today: datetime.date) -> dict:
     answered, the office reviews, and the daily escalation runs, so lights, inboxes, reminders and
     supervision orders have something to show. Called once, when the demo ledger is created."""
     from luoshi.tasks import actions
+    from luoshi.tasks.models import ACTIVE, Status
     from luoshi.tracking import actions as tracking
     from luoshi.tracking import health
 
@@ -179,9 +180,9 @@ def simulate_demo_year(report, users: dict, today: datetime.date) -> dict:
             task = event[1]
             task.refresh_from_db()
             author = by_unit.get(task.lead_unit_id, supervisor)
-            if event[0] == "ack" and task.status == "assigned":
+            if event[0] == "ack" and task.status == Status.ASSIGNED:
                 tracking.acknowledge(task.pk, author, at=_at(day))
-            elif event[0] == "report" and task.status in ("acknowledged", "in_progress", "ongoing"):
+            elif event[0] == "report" and task.status in ACTIVE:
                 _, month, i = event[1:]
                 expected = health.compute(task, day).expected or 0
                 percent = max(0, min(100, expected - (22 if i % 6 == 3 else 0) + i % 4))

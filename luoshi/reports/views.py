@@ -15,7 +15,7 @@ from luoshi.errors import ActionError
 from luoshi.tasks import actions
 from luoshi.tasks.decomposing import decompose_for, document_fields, read_upload, report_title
 from luoshi.tasks.exports import export_ledger, plan_import, read_ledger
-from luoshi.tasks.models import Task
+from luoshi.tasks.models import Status, Task
 
 from .forms import BulkForm, ImportForm, SpreadsheetForm
 from .source import segments
@@ -122,7 +122,7 @@ def report_review(request, pk):
     counts = {
         "tasks": sum(t.kind == "task" for t in tasks),
         "guidance": sum(t.kind == "guidance" for t in tasks),
-        "draft": sum(t.kind == "task" and t.status == "draft" for t in tasks),
+        "draft": sum(t.kind == "task" and t.status == Status.DRAFT for t in tasks),
         "no_lead": sum(t.kind == "task" and t.lead_unit_id is None for t in tasks),
     }
     return render(

@@ -93,7 +93,7 @@ def _validate(task: Task, changes: dict) -> None:
     leader = changes.get("leader")
     if leader is not None and leader.government_id != government_id:
         raise ActionError("包抓领导不属于本政府")
-    if changes.get("kind") == "guidance" and (task.is_published or changes.get("status", task.status) != "draft"):
+    if changes.get("kind") == "guidance" and (task.is_published or changes.get("status", task.status) != Status.DRAFT):
         raise ActionError("已交办的任务不能改为总体要求")
 
 
