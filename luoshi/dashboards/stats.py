@@ -22,7 +22,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from luoshi.accounts.models import Unit, User
-from luoshi.tasks.models import Task
+from luoshi.tasks.models import Status, Task
 from luoshi.tracking import health, periods
 from luoshi.tracking.models import HealthChange, ProgressReport, ReportReview, SupervisionOrder
 
@@ -30,7 +30,7 @@ LIGHTS = ["green", "yellow", "red", "none"]
 # the lights' words and shapes are tracking's; a task not yet checked has its own
 LIGHT_LABELS = {**{light: f"{label}灯" for light, label in health.LABELS.items()}, "none": "未评估"}
 LIGHT_ICONS = {**health.ICONS, "none": "○"}
-STATUS_LABELS = dict(Task.STATUS_CHOICES)
+STATUS_LABELS = dict(Status.choices)
 
 
 @dataclass(slots=True)
@@ -74,7 +74,7 @@ class Row:
 
     @property
     def progress(self) -> int:
-        return 100 if self.status == "closed" else (self.percent or 0)
+        return 100 if self.status == Status.CLOSED else (self.percent or 0)
 
 
 def end_of(day: datetime.date) -> datetime.datetime:
@@ -168,9 +168,9 @@ def collect(tasks: QuerySet[Task], day: datetime.date | None = None, *, public: 
             percent, submitted = progress[pk]
             row.percent, row.updated = percent, submitted
         row.overdue = bool(
-            status != "closed" and not ongoing and deadline and deadline < day and (row.percent or 0) < 100
+            status != Status.CLOSED and not ongoing and deadline and deadline < day and (row.percent or 0) < 100
         )
-        if not public and status not in ("closed", "draft"):
+        if not public and status not in (Status.CLOSED, Status.DRAFT):
             if (cycle, due_day) not in this_week:
                 this_week[(cycle, due_day)] = {
                     p.key: p
@@ -218,7 +218,7 @@ class Group:
 
     def add(self, row: Row) -> None:
         self.total += 1
-        if row.status == "closed":
+        if row.status == Status.CLOSED:
             self.closed += 1
             self.progress_sum += 100
         else:
@@ -360,7 +360,7 @@ def trend(tasks: QuerySet[Task], day: datetime.date | None = None) -> list[dict]
 
 def public_report_counts(tasks: QuerySet[Task]) -> dict:
     """Per report: number of public tasks and how many are closed (one aggregate query)."""
-    rows = tasks.values("report_id").annotate(total=Count("id"), closed=Count("id", filter=Q(status="closed")))
+    rows = tasks.values("report_id").annotate(total=Count("id"), closed=Count("id", filter=Q(status=Status.CLOSED)))
     return {r["report_id"]: r for r in rows}
 
 

@@ -16,22 +16,32 @@ from .models import FIELDS, Disclosure
 FIELD_NAMES = [name for name, _ in FIELDS]
 
 
-def _set(disclosure: Disclosure, actor, name: str, value, at) -> bool:
-    old = getattr(disclosure, name)
-    if old == value:
-        return False
-    trail.record(
-        actor,
-        model="Disclosure",
-        object_id=disclosure.task_id,
-        field=name,
-        old="" if old is None else str(old),
-        new="" if value is None else str(value),
-        task=disclosure.task,
-        at=at,
-    )
-    setattr(disclosure, name, value)
-    return True
+def _text(value) -> str:
+    """The audit text of a disclosure value: as ``str`` (the log has always kept ``True``/``False``)."""
+    return "" if value is None else str(value)
+
+
+def _set_fields(disclosure: Disclosure, actor, values: dict, at) -> bool:
+    """Set fields of ``disclosure`` (not saved) through the audit trail, one entry per changed field, in
+    the order of ``values``. The entries are keyed by the task: a new disclosure has no id yet."""
+    changed = False
+    for name, value in values.items():
+        old = getattr(disclosure, name)
+        if old == value:
+            continue
+        trail.record(
+            actor,
+            model="Disclosure",
+            object_id=disclosure.task_id,
+            field=name,
+            old=_text(old),
+            new=_text(value),
+            task=disclosure.task,
+            at=at,
+        )
+        setattr(disclosure, name, value)
+        changed = True
+    return changed
 
 
 @transaction.atomic
@@ -52,15 +62,14 @@ def bulk_update(report, actor, task_ids, *, public=None, fields=None, embargo_un
     for task in tasks:
         d = existing.get(task.pk) or Disclosure(task=task)
         d.task = task
-        dirty = d.pk is None
+        values: dict = {}
         if public is not None:
-            dirty |= _set(d, actor, "public", bool(public), now)
+            values["public"] = bool(public)
         if fields is not None:
-            for name in FIELD_NAMES:
-                dirty |= _set(d, actor, name, name in fields, now)
+            values.update({name: name in fields for name in FIELD_NAMES})
         if embargo_until is not ...:
-            dirty |= _set(d, actor, "embargo_until", embargo_until, now)
-        if dirty:
+            values["embargo_until"] = embargo_until
+        if _set_fields(d, actor, values, now) or d.pk is None:
             d.updated_by, d.updated_at = actor if getattr(actor, "pk", None) else None, now
             d.save()
             changed += 1
@@ -77,7 +86,7 @@ def set_summary(task_id: int, actor, summary: str, at=None) -> Disclosure:
     d = Disclosure.objects.filter(task=task).first() or Disclosure(task=task)
     d.task = task
     summary = (summary or "").strip()
-    if _set(d, actor, "summary", summary, now) or d.pk is None:
+    if _set_fields(d, actor, {"summary": summary}, now) or d.pk is None:
         d.summary_updated_at = now
         d.updated_by, d.updated_at = actor if getattr(actor, "pk", None) else None, now
         d.save()

@@ -22,7 +22,7 @@ from luoshi import access
 from luoshi.dashboards import stats
 from luoshi.errors import ActionError
 from luoshi.reports.models import WorkReport
-from luoshi.tasks.models import Task
+from luoshi.tasks.models import Status, Task
 
 from . import actions
 from .models import FIELDS, Disclosure
@@ -43,12 +43,15 @@ DATA_COLUMNS = [
     ("数据截至", "本数据生成的日期"),
 ]
 STATUS_DEFINITIONS = [
-    ("assigned", "已交办", "督查室已将任务交办给牵头单位, 等待签收。"),
-    ("acknowledged", "已签收", "牵头单位已签收任务, 开始组织推进。"),
-    ("in_progress", "推进中", "牵头单位已报送进展, 任务正在推进。"),
-    ("closing", "申请办结", "牵头单位认为任务已完成并申请办结, 督查室正在审核。"),
-    ("closed", "已办结", "督查室审核确认任务已办结。"),
-    ("ongoing", "常态化推进", "长期持续的工作 (如“常态化”“持续推进”), 按期报送进展, 没有终点。"),
+    (status.value, status.label, meaning)
+    for status, meaning in (
+        (Status.ASSIGNED, "督查室已将任务交办给牵头单位, 等待签收。"),
+        (Status.ACKNOWLEDGED, "牵头单位已签收任务, 开始组织推进。"),
+        (Status.IN_PROGRESS, "牵头单位已报送进展, 任务正在推进。"),
+        (Status.CLOSING, "牵头单位认为任务已完成并申请办结, 督查室正在审核。"),
+        (Status.CLOSED, "督查室审核确认任务已办结。"),
+        (Status.ONGOING, "长期持续的工作 (如“常态化”“持续推进”), 按期报送进展, 没有终点。"),
+    )
 ]
 
 
@@ -60,7 +63,7 @@ def _public_row(row: stats.Row, d: Disclosure | None) -> dict:
     out["status"] = row.status_label if "show_status" in show else ""
     out["status_key"] = row.status if "show_status" in show else ""
     out["percent"] = (
-        row.progress if "show_progress" in show and (row.percent is not None or row.status == "closed") else None
+        row.progress if "show_progress" in show and (row.percent is not None or row.status == Status.CLOSED) else None
     )
     out["updated"] = row.updated if "show_updated" in show else None
     out["summary"] = d.summary if d and "show_summary" in show else ""

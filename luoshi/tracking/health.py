@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from luoshi.audit.models import AuditEntry
 from luoshi.reports.models import WorkReport
-from luoshi.tasks.models import Milestone, Task
+from luoshi.tasks.models import Milestone, Status, Task
 
 from . import periods as periods_mod
 from .models import HealthChange, ProgressReport, TrackingSettings
@@ -73,7 +73,7 @@ def bands(task: Task) -> TrackingSettings:
 
 
 def _acknowledgements() -> QuerySet[AuditEntry]:
-    return AuditEntry.objects.filter(field="status", new="acknowledged").order_by("at", "id")
+    return AuditEntry.objects.filter(field="status", new=Status.ACKNOWLEDGED).order_by("at", "id")
 
 
 def acknowledged_on(task: Task) -> datetime.date | None:
@@ -157,7 +157,7 @@ def compute(
     day = day or timezone.localdate()
     if task.published_at is None or task.kind != "task" or local_date(task.published_at) > day:
         return None
-    if task.status == "closed":
+    if task.status == Status.CLOSED:
         return Health("green", ["已办结"])
     s = config or bands(task)
     published = local_date(task.published_at)
