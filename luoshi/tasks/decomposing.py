@@ -52,6 +52,13 @@ def overrides_for(government: Government) -> dict[str, str]:
     }
 
 
+def engine_inputs(government: Government) -> tuple[Catalog | None, dict[str, str]]:
+    """All that ``decompose_for`` reads of a government: its catalog and, with a catalog, its learned
+    overrides. Together with the text and the year they decide the draft tasks."""
+    catalog = catalog_for(government)
+    return catalog, overrides_for(government) if catalog else {}
+
+
 def decompose_for(government: Government, text: str, year: int | None):
     """Decompose ``text`` with the government's catalog; returns (document, draft tasks)."""
     from luoshi.text import decompose, suggest_units
@@ -60,12 +67,11 @@ def decompose_for(government: Government, text: str, year: int | None):
         raise ActionError("报告内容为空")
     if "\x00" in text:
         raise ActionError("这不是文本文件: 请上传 .txt、.docx 或 .pdf 报告")
-    catalog = catalog_for(government)
+    catalog, overrides = engine_inputs(government)
     try:
         document = decompose(text, units=catalog, year=year)
     except InputError as exc:
         raise ActionError(str(exc)) from exc
-    overrides = overrides_for(government) if catalog else {}
     drafts = []
     for part_index, part in enumerate(document.parts, 1):
         for section_index, section in enumerate(part.sections, 1):

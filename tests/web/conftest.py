@@ -7,6 +7,7 @@ who must never see education tasks) and ``leader``.
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import pytest
@@ -82,11 +83,29 @@ def client_for(client):
     return login
 
 
+# Most tests import the sample, and decomposing it gives the same draft tasks for the same inputs, so
+# the session keeps each result. The key is everything decompose_for reads (engine_inputs: the
+# catalog and learned overrides), so a test that changes either still decomposes afresh.
+_DECOMPOSED: dict = {}
+
+
+def decompose_once(government, text: str, year: int):
+    """``decompose_for``, remembered per session; each caller gets its own copy of the draft tasks."""
+    from luoshi.tasks.decomposing import decompose_for, engine_inputs
+
+    catalog, overrides = engine_inputs(government)
+    key = (text, year, catalog, frozenset(overrides.items()))
+    if key not in _DECOMPOSED:
+        _DECOMPOSED[key] = decompose_for(government, text, year)
+    document, drafts = _DECOMPOSED[key]  # the document is frozen; draft tasks are not
+    return document, copy.deepcopy(drafts)
+
+
 def import_sample(government, actor, text: str = SAMPLE_TEXT, year: int = 2023):
     from luoshi.tasks import actions
-    from luoshi.tasks.decomposing import decompose_for, report_title
+    from luoshi.tasks.decomposing import report_title
 
-    document, proposals = decompose_for(government, text, year)
+    document, proposals = decompose_once(government, text, year)
     return actions.import_report(
         government,
         actor,
