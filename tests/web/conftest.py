@@ -8,6 +8,7 @@ who must never see education tasks) and ``leader``.
 from __future__ import annotations
 
 import copy
+import functools
 from pathlib import Path
 
 import pytest
@@ -30,12 +31,21 @@ def government(db):
     return gov
 
 
+@functools.cache
+def _password_hash() -> str:
+    """PASSWORD hashed once per session: the real hasher takes about 0.4 s, and most tests make several
+    personas. Logging in with PASSWORD still checks against a real hash."""
+    from django.contrib.auth.hashers import make_password
+
+    return make_password(PASSWORD)
+
+
 def _user(government, username, role, unit_label=None, family="", given=""):
     from luoshi.accounts.models import Unit, User
 
     unit = Unit.objects.get(government=government, short_name=unit_label) if unit_label else None
     user = User(username=username, role=role, unit=unit, government=government, last_name=family, first_name=given)
-    user.set_password(PASSWORD)
+    user.password = _password_hash()
     user.save()
     return user
 
