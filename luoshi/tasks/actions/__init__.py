@@ -6,7 +6,8 @@ name here (``actions.update_task(...)``); the modules say what the writes are fo
 - ``editing``: a task's fields, a selection's, the engine's suggestions, the spreadsheet, milestones,
   one lifecycle step, publishing (交办);
 - ``outline``: merging, splitting and renumbering draft tasks;
-- ``importing``: saving a decomposed report and re-importing a corrected text (``DraftTask``).
+- ``importing``: opening a ledger with its drafts (``DraftTask``): saving a decomposed report,
+  re-importing a corrected text, or a ledger of another source (``open_ledger``).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from .editing import (
     tags_for,
     update_task,
 )
-from .importing import SIMILAR_ENOUGH, DraftTask, import_report, reimport_report
+from .importing import SIMILAR_ENOUGH, DraftTask, import_report, open_ledger, reimport_report
 from .outline import merge_with_next, renumber, split_task
 
 __all__ = [
@@ -56,6 +57,7 @@ __all__ = [
     "learn_override",
     "merge_with_next",
     "move",
+    "open_ledger",
     "override_term",
     "publish",
     "reimport_report",

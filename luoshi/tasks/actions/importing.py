@@ -1,5 +1,5 @@
-"""Saving a decomposed report: its first import, and a re-import of a corrected text into the same
-report that keeps what the office already decided."""
+"""Opening a ledger with its draft matters: a decomposed work report (its first import, and a re-import
+of a corrected text that keeps what the office already decided), or a ledger of another source."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.utils import timezone
 from luoshi.accounts.models import Government
 from luoshi.audit import trail
 from luoshi.errors import ActionError
-from luoshi.reports.models import WorkReport
+from luoshi.reports.models import Source, WorkReport
 
 from ..models import Task
 from .editing import tags_for
@@ -126,6 +126,40 @@ def import_report(
         new=filename or title,
         report=report,
     )
+    return report
+
+
+@transaction.atomic
+def open_ledger(
+    government: Government,
+    actor,
+    *,
+    source: str,
+    year: int,
+    title: str,
+    drafts: list[DraftTask],
+    text: str = "",
+) -> WorkReport:
+    """A ledger of a source other than the work report — a meeting's decisions, a leader's instruction
+    document, a rectification list, matters handed down — with its matters as drafts for the office to
+    review and publish like any report task. ``text``: the covering document, if any."""
+    if source not in Source.values or source == Source.REPORT:
+        raise ActionError("政府工作报告请通过“导入报告”建立台账")
+    if not title.strip():
+        raise ActionError("请填写台账标题")
+    if not any(d.kind == "task" and d.text.strip() for d in drafts):
+        raise ActionError("台账中没有任何督办事项")
+    report = WorkReport.objects.create(
+        government=government,
+        source=source,
+        year=year,
+        title=title.strip()[:200],
+        source_text=text,
+        imported_by=actor if getattr(actor, "pk", None) else None,
+        imported_at=timezone.now(),
+    )
+    trail.record(actor, model="WorkReport", object_id=report.pk, field="created", new=report.title, report=report)
+    _create_tasks(report, actor, drafts)
     return report
 
 
