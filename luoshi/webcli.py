@@ -73,7 +73,7 @@ def setup_demo(out=None) -> dict:
         report = government.reports.first()
         created = report is None
         if created:
-            year = datetime.date.today().year
+            year = _demo_today().year
             document, proposals = decompose_for(government, SAMPLE_REPORT.read_text(encoding="utf-8"), year)
             report = actions.import_report(
                 government,

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django import forms
+from django.utils import timezone
 
 from luoshi.accounts.forms import DateInput, LeaderChoiceField, UnitChoiceField, leaders_of, units_of
 from luoshi.accounts.models import Unit, User
@@ -18,7 +17,7 @@ class ImportForm(forms.Form):
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("initial", {"year": datetime.date.today().year})
+        kwargs.setdefault("initial", {"year": timezone.localdate().year})
         super().__init__(*args, **kwargs)
 
     def clean(self):

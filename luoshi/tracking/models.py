@@ -106,6 +106,9 @@ class ReportReview(Immutable):
     class Meta:
         verbose_name = verbose_name_plural = "报告审核"
 
+    def __str__(self) -> str:
+        return f"{self.progress_report} {self.get_decision_display()}"
+
 
 class Evidence(Immutable):
     """佐证材料: an uploaded file (checked by content) or a link."""
@@ -138,6 +141,9 @@ class Contribution(Immutable):
         verbose_name = verbose_name_plural = "配合单位进展"
         ordering = ["submitted_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.task.code} {self.period} {self.unit}"
+
 
 class HealthChange(Immutable):
     """One change of a task's light, with its cause. The light itself is always recomputed."""
@@ -152,6 +158,9 @@ class HealthChange(Immutable):
     class Meta:
         verbose_name = verbose_name_plural = "红黄绿灯变化"
         ordering = ["on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.task.code} {self.on} {self.old or '—'}→{self.new}"
 
 
 class Decided(models.Model):
@@ -186,6 +195,9 @@ class ExtensionRequest(Decided):
         verbose_name = verbose_name_plural = "延期申请"
         ordering = ["requested_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.task.code} 延期至 {self.new_deadline} ({self.get_status_display()})"
+
     @property
     def is_open(self) -> bool:
         return self.status in ("pending", "leader")
@@ -205,6 +217,9 @@ class ClosingRequest(Decided):
         verbose_name = verbose_name_plural = "办结申请"
         ordering = ["requested_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.task.code} 办结申请 ({self.get_status_display()})"
+
 
 class Instruction(Immutable):
     """批示: a leader's written instruction on a task."""
@@ -217,6 +232,9 @@ class Instruction(Immutable):
     class Meta:
         verbose_name = verbose_name_plural = "领导批示"
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.task.code} 批示 {self.at:%Y-%m-%d}"
 
 
 class Reminder(Immutable):
@@ -235,6 +253,9 @@ class Reminder(Immutable):
         verbose_name = verbose_name_plural = "提醒与催办"
         ordering = ["on", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.task.code} {self.get_kind_display()} {self.on}"
+
 
 class SupervisionOrder(Immutable):
     """督办单: issued to the lead unit and the leader when a task turns red; listed by a 通报."""
@@ -249,6 +270,9 @@ class SupervisionOrder(Immutable):
     class Meta:
         verbose_name = verbose_name_plural = "督办单"
         ordering = ["on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.task.code}"
 
 
 class Notification(models.Model):
@@ -309,6 +333,9 @@ class Delivery(models.Model):
         verbose_name = verbose_name_plural = "投递记录"
         ordering = ["-created_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["channel", "recipient", "day"], name="delivery_digest_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.recipient} {self.day}"
 
     def subject(self) -> str:
         return f"[落实] {self.day:%Y-%m-%d} 督查提醒 {len(self.items)} 项"

@@ -44,7 +44,8 @@ def test_demo_shows_a_ledger_mid_year_with_reports_lights_and_escalations_simula
 
     import time_machine
 
-    mid_year = datetime.datetime(datetime.date.today().year, 7, 15, 10, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
+    beijing = zoneinfo.ZoneInfo("Asia/Shanghai")
+    mid_year = datetime.datetime(datetime.datetime.now(tz=beijing).year, 7, 15, 10, tzinfo=beijing)
     with time_machine.travel(mid_year, tick=True):
         _check_demo_mid_year(client)
 

@@ -73,7 +73,7 @@ def test_an_embargoed_task_is_not_public_until_its_date(client, ledger, today):
     assert client.get(f"/public/reports/{report.pk}/tasks/{transport.code}/").status_code == 404
     import time_machine
 
-    with time_machine.travel(datetime.datetime(2026, 12, 2, 10), tick=True):
+    with time_machine.travel(datetime.datetime(2026, 12, 2, 10, tzinfo=datetime.UTC), tick=True):
         assert client.get(f"/public/reports/{report.pk}/tasks/{transport.code}/").status_code == 200
 
 
