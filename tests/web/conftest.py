@@ -133,14 +133,12 @@ def report(government, supervisor):
     return import_sample(government, supervisor)
 
 
-@pytest.fixture
-def education_task(report, supervisor, leader):
-    """A published task led by 州教育局 with 州财政局 as co-unit and a leader."""
+def publish_to_education(task, supervisor, leader, **changes):
+    """Give ``task`` to 州教育局 with 州财政局 as co-unit and ``leader``, and publish it (交办)."""
     from luoshi.accounts.models import Unit
     from luoshi.tasks import actions
 
-    task = report.tasks.filter(kind="task", text__contains="学前教育").first()
-    units = Unit.objects.filter(government=report.government)
+    units = Unit.objects.filter(government=task.report.government)
     actions.update_task(
         task.pk,
         supervisor,
@@ -149,11 +147,18 @@ def education_task(report, supervisor, leader):
             "lead_unit": units.get(short_name="州教育局"),
             "co_units": [units.get(short_name="州财政局")],
             "leader": leader,
+            **changes,
         },
     )
-    actions.publish(report, supervisor, [task.pk])
+    actions.publish(task.report, supervisor, [task.pk])
     task.refresh_from_db()
     return task
+
+
+@pytest.fixture
+def education_task(report, supervisor, leader):
+    """A published task led by 州教育局 with 州财政局 as co-unit and a leader."""
+    return publish_to_education(report.tasks.filter(kind="task", text__contains="学前教育").first(), supervisor, leader)
 
 
 @pytest.fixture
@@ -173,26 +178,8 @@ def tracked_task(government, supervisor, leader):
 
     import time_machine
 
-    from luoshi.accounts.models import Unit
-    from luoshi.tasks import actions
-
     published = datetime.datetime(TRACKED_YEAR, 1, 5, 9, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
     with time_machine.travel(published, tick=False):
         report = import_sample(government, supervisor, year=TRACKED_YEAR)
         task = report.tasks.filter(kind="task", text__contains="学前教育").first()
-        units = Unit.objects.filter(government=government)
-        actions.update_task(
-            task.pk,
-            supervisor,
-            task.version,
-            {
-                "lead_unit": units.get(short_name="州教育局"),
-                "co_units": [units.get(short_name="州财政局")],
-                "leader": leader,
-                "cycle": "monthly",
-                "due_day": 25,
-            },
-        )
-        actions.publish(report, supervisor, [task.pk])
-    task.refresh_from_db()
-    return task
+        return publish_to_education(task, supervisor, leader, cycle="monthly", due_day=25)

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 import time_machine
 
-from luoshi.accounts.models import Unit
 from luoshi.errors import ActionError
 from luoshi.public import actions as public_actions
 from luoshi.reports.models import Source
@@ -19,6 +18,7 @@ from luoshi.tasks.models import Status
 from luoshi.tracking import actions as tracking
 from luoshi.tracking import health
 from luoshi.tracking.models import SupervisionOrder
+from tests.web.conftest import publish_to_education
 from tests.web.test_api import call, token_for
 from tests.web.tracking_helpers import bj
 
@@ -45,21 +45,7 @@ def meeting_matter(government, supervisor, leader):
             drafts=_drafts(),
             text=MEETING["covering_text"],
         )
-        matter = ledger.tasks.get(code="1")
-        units = Unit.objects.filter(government=government)
-        actions.update_task(
-            matter.pk,
-            supervisor,
-            matter.version,
-            {
-                "lead_unit": units.get(short_name="州教育局"),
-                "co_units": [units.get(short_name="州财政局")],
-                "leader": leader,
-            },
-        )
-        actions.publish(ledger, supervisor, [matter.pk])
-    matter.refresh_from_db()
-    return matter
+        return publish_to_education(ledger.tasks.get(code="1"), supervisor, leader)
 
 
 def test_a_meeting_ledger_opens_with_its_decisions_as_drafts(meeting_matter):
