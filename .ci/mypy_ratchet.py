@@ -46,7 +46,9 @@ def main() -> int:
     fixed = collections.Counter(known) - found
     for error in sorted(new.elements()):
         print(f"new: {error}")
-    print(f"mypy: {sum(found.values())} errors, {sum(new.values())} new, {sum(fixed.values())} fixed since the baseline")
+    print(
+        f"mypy: {sum(found.values())} errors, {sum(new.values())} new, {sum(fixed.values())} fixed since the baseline"
+    )
     if fixed and not new:
         print("mypy: errors were fixed; shrink the baseline with `python .ci/mypy_ratchet.py --update`")
     return 1 if new else 0

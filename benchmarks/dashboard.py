@@ -67,9 +67,9 @@ def main() -> None:
     settings.ALLOWED_HOSTS = ["testserver", *settings.ALLOWED_HOSTS]
     call_command("migrate", verbosity=0)
 
+    from luoshi.accounts import actions as accounts
     from luoshi.accounts.models import Government, User
     from luoshi.reports.models import WorkReport
-    from luoshi.tasks import actions
     from luoshi.text import load_units
     from tests.support.synthetic import make_ledger
 
@@ -82,7 +82,7 @@ def main() -> None:
         started = time.perf_counter()
         gov = gov or Government.objects.create(name=name)
         if not gov.units.exists():
-            actions.import_units(gov, None, load_units(ROOT / "luoshi" / "data" / "haixi-units.csv"))
+            accounts.import_units(gov, None, load_units(ROOT / "luoshi" / "data" / "haixi-units.csv"))
         for i in range(10):
             User.objects.get_or_create(
                 username=f"bench-leader-{gov.pk}-{i}",

@@ -74,11 +74,11 @@ def setup_demo(out=None) -> dict:
         created = report is None
         if created:
             year = _demo_today().year
-            document, proposals = decompose_for(government, SAMPLE_REPORT.read_text(encoding="utf-8"), year)
+            document, drafts = decompose_for(government, SAMPLE_REPORT.read_text(encoding="utf-8"), year)
             report = actions.import_report(
                 government,
                 supervisor,
-                proposals=proposals,
+                drafts=drafts,
                 year=year,
                 title=report_title(document, government, year),
                 filename=SAMPLE_REPORT.name,

@@ -46,11 +46,11 @@ def report_import(request):
         try:
             text, filename = _read(form)
             year = form.cleaned_data["year"]
-            document, proposals = decompose_for(government, text, year)
+            document, drafts = decompose_for(government, text, year)
             report = actions.import_report(
                 government,
                 request.user,
-                proposals=proposals,
+                drafts=drafts,
                 year=year,
                 title=report_title(document, government, year),
                 filename=filename,
@@ -78,9 +78,9 @@ def report_reimport(request, pk):
         try:
             text, filename = _read(form)
             year = form.cleaned_data["year"]
-            document, proposals = decompose_for(report.government, text, year)
+            document, drafts = decompose_for(report.government, text, year)
             summary = actions.reimport_report(
-                report, request.user, proposals=proposals, year=year, filename=filename, **document_fields(document)
+                report, request.user, drafts=drafts, year=year, filename=filename, **document_fields(document)
             )
         except ActionError as exc:
             form.add_error(None, str(exc))

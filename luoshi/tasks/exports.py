@@ -12,8 +12,9 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils.exceptions import InvalidFileException
 
 from luoshi.accounts.models import Unit, User
+from luoshi.errors import ActionError
 
-from .actions import ActionError, display
+from .actions import display
 from .fields import TAG_JOIN, split_tags, split_units
 from .models import Task
 

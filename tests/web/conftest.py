@@ -115,12 +115,12 @@ def import_sample(government, actor, text: str = SAMPLE_TEXT, year: int = 2023):
     from luoshi.tasks import actions
     from luoshi.tasks.decomposing import report_title
 
-    document, proposals = decompose_once(government, text, year)
+    document, drafts = decompose_once(government, text, year)
     return actions.import_report(
         government,
         actor,
         text=document.text,
-        proposals=proposals,
+        drafts=drafts,
         year=year,
         title=report_title(document, government, year),
         filename="sample.txt",

@@ -11,6 +11,7 @@ from luoshi.audit.models import AuditEntry
 from luoshi.errors import ConflictError
 from luoshi.tasks import actions
 from luoshi.tasks.models import SuggestionOverride, Task
+from luoshi.text.assign import override_term
 
 
 def units(report, *labels):
@@ -168,7 +169,7 @@ def test_a_confirmed_lead_that_differs_from_the_suggestion_feeds_an_override(rep
     (other,) = units(report, "州人社局")
     actions.update_task(task.pk, supervisor, task.version, {"lead_unit": other})
     override = SuggestionOverride.objects.get()
-    assert override.term == actions.override_term(task.text) and override.unit == other
+    assert override.term == override_term(task.text) and override.unit == other
     assert override.term in task.text
 
 

@@ -111,9 +111,7 @@ def test_reimport_keeps_responsibility_and_updates_corrected_text(report, superv
     corrected_text = education_task.text.replace("普惠", "普及普惠", 1)
     assert corrected_text != education_task.text
     corrected = report.source_text.replace(education_task.text, corrected_text)
-    summary = actions.reimport_report(
-        report, supervisor, text=corrected, year=2023, proposals=_proposals(report, corrected)
-    )
+    summary = actions.reimport_report(report, supervisor, text=corrected, year=2023, drafts=_drafts(report, corrected))
     education_task.refresh_from_db()
     assert education_task.text == corrected_text
     assert education_task.lead_unit.short_name == "州教育局"
@@ -126,9 +124,7 @@ def test_reimport_keeps_responsibility_and_updates_corrected_text(report, superv
 def test_reimport_reports_unmatched_old_tasks_without_deleting_them(report, supervisor):
     task = report.tasks.filter(kind="task").order_by("position")[5]
     shorter = report.source_text.replace(task.text, "")
-    summary = actions.reimport_report(
-        report, supervisor, text=shorter, year=2023, proposals=_proposals(report, shorter)
-    )
+    summary = actions.reimport_report(report, supervisor, text=shorter, year=2023, drafts=_drafts(report, shorter))
     assert Task.objects.filter(pk=task.pk).exists()
     assert task.pk in [u["id"] for u in summary["unmatched"]]
     assert summary["created"] == []
@@ -138,13 +134,13 @@ def test_reimport_of_a_report_with_a_new_sentence_adds_one_draft(report, supervi
     task = report.tasks.filter(kind="task").order_by("position")[5]
     added = "全面推进新增的一项重点工作,确保取得实效。"
     longer = report.source_text.replace(task.text, task.text + added)
-    summary = actions.reimport_report(report, supervisor, text=longer, year=2023, proposals=_proposals(report, longer))
+    summary = actions.reimport_report(report, supervisor, text=longer, year=2023, drafts=_drafts(report, longer))
     assert len(summary["created"]) == 1
     assert report.tasks.filter(kind="task").count() == 80
     assert Task.objects.get(report=report, code=summary["created"][0]).text == added
 
 
-def _proposals(report, text):
+def _drafts(report, text):
     from luoshi.tasks.decomposing import decompose_for
 
     return decompose_for(report.government, text, 2023)[1]

@@ -12,10 +12,6 @@ name here (``actions.update_task(...)``); the modules say what the writes are fo
 
 from __future__ import annotations
 
-from luoshi.accounts.actions import import_units  # moved to accounts; benchmarks/dashboard.py still calls it here
-from luoshi.errors import ActionError, ConflictError
-from luoshi.text.assign import override_term
-
 from .editing import (
     CO_UNIT_ACCEPT_MIN,
     EDITABLE_FIELDS,
@@ -42,8 +38,6 @@ __all__ = [
     "EDITABLE_FIELDS",
     "M2M_FIELDS",
     "SIMILAR_ENOUGH",
-    "ActionError",
-    "ConflictError",
     "DraftTask",
     "accept_suggestions",
     "add_milestone",
@@ -53,12 +47,10 @@ __all__ = [
     "delete_milestone",
     "display",
     "import_report",
-    "import_units",
     "learn_override",
     "merge_with_next",
     "move",
     "open_ledger",
-    "override_term",
     "publish",
     "reimport_report",
     "renumber",

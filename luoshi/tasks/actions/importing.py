@@ -86,7 +86,7 @@ def import_report(
     actor,
     *,
     text: str,
-    proposals: list[DraftTask],  # the keyword predates DraftTask; each is a draft task, not a deputy's Proposal
+    drafts: list[DraftTask],
     year: int,
     title: str,
     filename: str = "",
@@ -95,7 +95,7 @@ def import_report(
     dropped=(),
 ) -> WorkReport:
     """Save a decomposed report and its proposed tasks as drafts."""
-    _check_drafts(proposals)
+    _check_drafts(drafts)
     report = WorkReport.objects.create(
         government=government,
         year=year,
@@ -108,7 +108,7 @@ def import_report(
         warnings=list(warnings),
         dropped=list(dropped),
     )
-    created = _create_tasks(report, actor, proposals)
+    created = _create_tasks(report, actor, drafts)
     summary = {
         "at": report.imported_at.isoformat(),
         "created": [t.code for t in created],
@@ -176,7 +176,7 @@ def reimport_report(
     actor,
     *,
     text: str,
-    proposals: list[DraftTask],  # the keyword predates DraftTask; each is a draft task, not a deputy's Proposal
+    drafts: list[DraftTask],
     year: int,
     filename: str = "",
     main_targets=(),
@@ -187,9 +187,9 @@ def reimport_report(
 
     Matching: the same text first (wherever it moved), then the same code with similar text. Matched
     tasks keep their responsibility and history and take the new text, code and source position;
-    new proposals become drafts; old tasks with no match are listed, never deleted.
+    new draft tasks become drafts; old tasks with no match are listed, never deleted.
     """
-    _check_drafts(proposals)
+    _check_drafts(drafts)
     report = WorkReport.objects.select_for_update().get(pk=report.pk)
     old_tasks = list(Task.objects.filter(report=report).order_by("position", "id"))
     by_text: dict[str, list[Task]] = {}
@@ -198,13 +198,13 @@ def reimport_report(
     by_code = {t.code: t for t in old_tasks}
     matched: dict[int, Task] = {}  # proposal index -> old task
     used: set[int] = set()
-    for i, p in enumerate(proposals):
+    for i, p in enumerate(drafts):
         for candidate in by_text.get(p.text, []):
             if candidate.pk not in used:
                 matched[i] = candidate
                 used.add(candidate.pk)
                 break
-    for i, p in enumerate(proposals):
+    for i, p in enumerate(drafts):
         if i in matched:
             continue
         candidate = by_code.get(p.code)
@@ -224,7 +224,7 @@ def reimport_report(
     # Move every old task out of the way first so codes and positions can be reassigned freely.
     for t in old_tasks:
         Task.objects.filter(pk=t.pk).update(position=100000 + t.position)
-    for i, p in enumerate(proposals):
+    for i, p in enumerate(drafts):
         position = (i + 1) * 10
         task = matched.get(i)
         if task is None:
