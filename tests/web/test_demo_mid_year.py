@@ -1,0 +1,56 @@
+"""`luoshi demo` in the middle of a year: reports, reviews, lights and escalations simulated once.
+
+In a module of its own: it needs an empty database, while test_demo.py keeps today's demo for its tests.
+"""
+
+from __future__ import annotations
+
+import io
+
+from luoshi import webcli
+
+
+def test_demo_shows_a_ledger_mid_year_with_reports_lights_and_escalations_simulated_once(client, db):
+    import datetime
+    import zoneinfo
+
+    import time_machine
+
+    beijing = zoneinfo.ZoneInfo("Asia/Shanghai")
+    mid_year = datetime.datetime(datetime.datetime.now(tz=beijing).year, 7, 15, 10, tzinfo=beijing)
+    with time_machine.travel(mid_year, tick=True):
+        _check_demo_mid_year(client)
+
+
+def _check_demo_mid_year(client):
+    from luoshi.tracking import health
+    from luoshi.tracking.models import (
+        HealthChange,
+        Notification,
+        ProgressReport,
+        Reminder,
+        ReportReview,
+        SupervisionOrder,
+    )
+
+    first = webcli.setup_demo(io.StringIO())
+    counts = [
+        m.objects.count()
+        for m in (ProgressReport, ReportReview, Reminder, SupervisionOrder, Notification, HealthChange)
+    ]
+    reports, reviews, reminders, orders, notifications, changes = counts
+    assert reports and reviews and notifications and changes
+    assert ReportReview.objects.filter(decision="returned").exists()
+    lights = {health.compute(t).light for t in first["report"].tasks.filter(published_at__isnull=False)}
+    assert "green" in lights and ("red" in lights or "yellow" in lights)
+    assert reminders and orders
+    webcli.setup_demo(io.StringIO())  # a restart simulates nothing twice
+    assert [
+        m.objects.count()
+        for m in (ProgressReport, ReportReview, Reminder, SupervisionOrder, Notification, HealthChange)
+    ] == counts
+    assert client.login(username="jiaoyu", password=webcli.DEMO_PASSWORD)
+    task = ProgressReport.objects.filter(task__lead_unit__short_name="州教育局").first().task
+    html = client.get(f"/tasks/{task.pk}/").content.decode()
+    assert "进展报告" in html and "灯" in html
+    assert client.get("/inbox/").status_code == 200
