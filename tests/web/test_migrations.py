@@ -72,7 +72,11 @@ def _fill_v1(apps) -> dict:
         task=task, period="2026-02", percent=20, narrative="已完成选址。", unit=lead, author=liaison, submitted_at=AT
     )
     Disclosure.objects.create(task=task, public=True, summary="正在推进")
-    return {"task": task.pk, "report": report.pk}
+    # v1 registered the audit trail's content type (and its permissions) under the tasks app
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    ContentType.objects.filter(app_label="audit", model="auditentry").delete()
+    audit_type = ContentType.objects.get_or_create(app_label="tasks", model="auditentry")[0]
+    return {"task": task.pk, "report": report.pk, "audit_type": audit_type.pk}
 
 
 @pytest.mark.django_db(transaction=True)
@@ -104,6 +108,10 @@ def test_v1_data_is_kept_whole_through_the_v2_migrations():
         assert audit == [("lead_unit", "", "州教育局", AT), ("status", "assigned", "acknowledged", AT)]
         assert task.progress_reports.get().narrative == "已完成选址。"
         assert task.disclosure.summary == "正在推进"
+        from django.contrib.contenttypes.models import ContentType
+
+        ContentType.objects.clear_cache()
+        assert ContentType.objects.get_for_model(AuditEntry).pk == ids["audit_type"]
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(latest)
