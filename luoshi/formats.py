@@ -189,7 +189,7 @@ _FORMULA_LEADS = ("=", "+", "-", "@")
 
 def xlsx_rows(document: Document) -> list[tuple[str, ...]]:
     """The 分工方案 rows, one per task, in the order of ``XLSX_HEADERS``."""
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for _part, section, theme, task in document.tasks():
         rows.append(
             (
@@ -213,6 +213,7 @@ def render_xlsx(document: Document) -> bytes:
 
     workbook = Workbook()
     sheet = workbook.active
+    assert sheet is not None  # a new workbook always has one worksheet
     sheet.title = XLSX_SHEET_TITLE
     rows = xlsx_rows(document)
     wrap = Alignment(wrap_text=True, vertical="top")

@@ -74,6 +74,7 @@ def progress_rows(tasks) -> list[list]:
 def to_xlsx(title: str, columns: list[str], widths: list[int], rows: list[list]) -> bytes:
     wb = Workbook()
     ws = wb.active
+    assert ws is not None  # a new workbook always has one worksheet
     ws.title = title
     ws.append(columns)
     for cell in ws[1]:

@@ -52,6 +52,7 @@ def _row(task: Task) -> list:
 def export_ledger(report, tasks) -> bytes:
     wb = Workbook()
     ws = wb.active
+    assert ws is not None  # a new workbook always has one worksheet
     ws.title = "分工方案"
     ws.append(COLUMNS)
     for cell in ws[1]:
@@ -88,7 +89,7 @@ def read_ledger(data: bytes) -> list[dict]:
     for number, values in enumerate(rows, start=2):
         if not any(v not in (None, "") for v in values):
             continue
-        record = {"_row": number}
+        record: dict[str, int | str] = {"_row": number}
         for name, value in zip(header, values, strict=False):
             if name in COLUMNS:
                 record[name] = _cell(value)
@@ -121,14 +122,14 @@ class RowPlan:
 def plan_import(report, rows: list[dict]) -> list[RowPlan]:
     """What applying these rows would change, row by row, with the errors that stop a row."""
     tasks = {t.code: t for t in Task.objects.filter(report=report).prefetch_related("co_units", "tags")}
-    units = {}
+    units: dict[str, Unit] = {}
     for u in Unit.objects.filter(government_id=report.government_id):
         for name in (u.short_name, u.name):
             units.setdefault(name, u)
-    leaders = {}
-    for u in User.objects.filter(government_id=report.government_id):
-        leaders.setdefault(u.display_name, u)
-        leaders.setdefault(u.username, u)
+    leaders: dict[str, User] = {}
+    for user in User.objects.filter(government_id=report.government_id):
+        leaders.setdefault(user.display_name, user)
+        leaders.setdefault(user.username, user)
     plans = []
     for record in rows:
         code = record.get("序号", "")
@@ -189,6 +190,8 @@ LABELS = dict(
 
 def _diff(plan: RowPlan, new: dict) -> None:
     task = plan.task
+    if task is None:
+        raise ValueError(f"row {plan.row} names no task of the report: there is nothing to compare")
     for name, value in new.items():
         if name == "tags":
             old = sorted(task.tag_names())
