@@ -4,6 +4,8 @@ No writes: ``actions.import_report`` and ``actions.reimport_report`` save what t
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from django.conf import settings
 
 from luoshi.accounts.models import Government
@@ -16,6 +18,15 @@ from .actions.importing import DraftTask
 from .models import SuggestionOverride
 
 READABLE_SUFFIXES = (".txt", ".docx", ".pdf")
+
+
+class _Headings(TypedDict):
+    """The part and section a draft task sits in, shared by every draft of the section."""
+
+    part_number: str
+    part_title: str
+    section_number: str
+    section_title: str
 
 
 def read_upload(upload) -> str:
@@ -76,7 +87,7 @@ def decompose_for(government: Government, text: str, year: int | None):
     for part_index, part in enumerate(document.parts, 1):
         for section_index, section in enumerate(part.sections, 1):
             prefix = _prefix(section, part_index, section_index)
-            common = {
+            common: _Headings = {
                 "part_number": part.number or "",
                 "part_title": part.title or "",
                 "section_number": section.number or "",
@@ -102,7 +113,7 @@ def decompose_for(government: Government, text: str, year: int | None):
                             code=task.code,
                             kind="task",
                             text=task.text,
-                            span=tuple(task.span) if task.span else None,
+                            span=task.span if task.span else None,
                             theme_title=theme.title or "",
                             targets="\n".join(t.text for t in task.targets),
                             ongoing=task.ongoing,

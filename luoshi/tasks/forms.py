@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Model, QuerySet
 
 from luoshi.accounts.forms import (
     DateInput,
@@ -16,6 +17,13 @@ from luoshi.accounts.models import Unit, User
 
 from .fields import TAG_JOIN, split_tags
 from .models import Task
+
+
+def _offer(field: forms.Field, queryset: QuerySet[Model]) -> None:
+    """Let a model choice field offer (and accept) only ``queryset``."""
+    if not isinstance(field, forms.ModelChoiceField):
+        raise TypeError(f"{type(field).__name__} is not a model choice field")
+    field.queryset = queryset
 
 
 class TaskForm(forms.Form):
@@ -39,7 +47,7 @@ class TaskForm(forms.Form):
     tags = forms.CharField(label="标签 (以逗号或分号分隔)", required=False)
     status = forms.ChoiceField(label="状态", choices=Task.STATUS_CHOICES)
 
-    def __init__(self, *args, task: Task, **kwargs):
+    def __init__(self, data=None, *, task: Task, **kwargs):
         government_id = task.report.government_id
         initial = {
             "version": task.version,
@@ -57,10 +65,10 @@ class TaskForm(forms.Form):
             "tags": TAG_JOIN.join(task.tag_names()),
             "status": task.status,
         }
-        super().__init__(*args, initial=initial, **kwargs)
-        self.fields["lead_unit"].queryset = units_of(government_id)
-        self.fields["co_units"].queryset = units_of(government_id)
-        self.fields["leader"].queryset = leaders_of(government_id)
+        super().__init__(data, initial=initial, **kwargs)
+        _offer(self.fields["lead_unit"], units_of(government_id))
+        _offer(self.fields["co_units"], units_of(government_id))
+        _offer(self.fields["leader"], leaders_of(government_id))
 
     def clean(self):
         data = super().clean()

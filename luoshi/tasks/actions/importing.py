@@ -207,10 +207,10 @@ def reimport_report(
     for i, p in enumerate(drafts):
         if i in matched:
             continue
-        candidate = by_code.get(p.code)
-        if candidate is not None and candidate.pk not in used and _similar(candidate.text, p.text) >= SIMILAR_ENOUGH:
-            matched[i] = candidate
-            used.add(candidate.pk)
+        same_code = by_code.get(p.code)
+        if same_code is not None and same_code.pk not in used and _similar(same_code.text, p.text) >= SIMILAR_ENOUGH:
+            matched[i] = same_code
+            used.add(same_code.pk)
 
     report.source_text = text
     report.year = year
@@ -220,7 +220,9 @@ def reimport_report(
     report.warnings = list(warnings)
     report.dropped = list(dropped)
 
-    kept, updated, created = [], [], []
+    kept: list[str] = []
+    updated: list[str] = []
+    created: list[str] = []
     # Move every old task out of the way first so codes and positions can be reassigned freely.
     for t in old_tasks:
         Task.objects.filter(pk=t.pk).update(position=100000 + t.position)

@@ -50,7 +50,7 @@ def merge_with_next(task_id: int, actor, version: int) -> Task:
     old_text = task.text
     task.text = task.text + following.text
     if task.span and following.span:
-        task.span_end = max(task.span_end, following.span_end)
+        task.span_end = max(task.span[1], following.span[1])
     task.targets = "\n".join(t for t in (task.targets, following.targets) if t)
     task.save(update_fields=["text", "span_end", "targets"])
     task.tags.add(*following.tags.all())
@@ -86,7 +86,7 @@ def split_task(task_id: int, actor, version: int, at: int) -> tuple[Task, Task]:
         source = task.report.source_text[task.span_start : task.span_end]
         offset = source.find(second)
         if offset > 0:
-            split_span = task.span_start + offset
+            split_span = task.span[0] + offset
     new = Task.objects.create(
         report=task.report,
         code=_free_code(task.report, task.code),
