@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
 from django.db.models import Exists, Max, OuterRef, QuerySet, Subquery
@@ -25,6 +26,18 @@ from luoshi.tasks.models import Milestone, Status, Task
 
 from . import periods as periods_mod
 from .models import HealthChange, ProgressReport, TrackingSettings
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _InputsAnnotations(TypedDict):
+    """What ``with_inputs`` annotates a task with."""
+
+    health_acknowledged_at: datetime.datetime | None
+    health_has_milestones: bool
+    health_last_light: str | None
+
 
 LABELS = {"green": "绿", "yellow": "黄", "red": "红"}
 ICONS = {"green": "●", "yellow": "▲", "red": "■"}  # a shape per light: readable without colour
@@ -90,7 +103,7 @@ def last_recorded(task: Task) -> str:
     return changes_newest_first().filter(task=task).values_list("new", flat=True).first() or ""
 
 
-def with_inputs(tasks: QuerySet[Task]) -> QuerySet[Task]:
+def with_inputs(tasks: QuerySet[Task]) -> QuerySet[WithAnnotations[Task, _InputsAnnotations]]:
     """Tasks annotated with what ``compute`` and ``record_health`` otherwise read one query each (the
     acknowledgement, whether there are milestones, the last recorded light), for a write path that reads
     the task anyway; pass ``inputs(task)`` on to them. The subqueries are ``acknowledged_on``'s and
@@ -111,7 +124,7 @@ class Inputs:
     last_light: str
 
 
-def inputs(task: Task) -> Inputs:
+def inputs(task: WithAnnotations[Task, _InputsAnnotations]) -> Inputs:
     at = task.health_acknowledged_at
     return Inputs(
         acknowledged=local_date(at) if at else None,

@@ -78,6 +78,10 @@ class ProgressReport(Immutable):
     )
     idempotency_key = models.CharField("幂等键", max_length=100, blank=True)
 
+    # Not fields: set by ``health.reports_as_of`` on the reports it returns, as the review stood that day.
+    returned: bool
+    accepted: bool
+
     class Meta:
         verbose_name = verbose_name_plural = "进展报告"
         ordering = ["submitted_at", "id"]

@@ -93,14 +93,15 @@ def submit_report(
             )
     except IntegrityError:
         for e in written:
-            e.file.storage.delete(e.file.name)
+            if e.file.name:
+                e.file.storage.delete(e.file.name)
         existing = _by_key(task_id, key)
         if existing is None:
             raise
         return existing, False
     except BaseException:
         for e in written:
-            if e.file:
+            if e.file.name:  # as ``bool(e.file)``
                 e.file.storage.delete(e.file.name)
         raise
 
@@ -201,8 +202,8 @@ def _known_evidence(report: ProgressReport, evidence: list[Evidence]) -> None:
     """Remember the evidence just written as the report's ``evidence`` (as prefetch_related would)."""
     rows = report.evidence.all()
     rows._result_cache = evidence
-    rows._prefetch_done = True
-    report._prefetched_objects_cache = {"evidence": rows}
+    rows._prefetch_done = True  # type: ignore[attr-defined]  # Django's private prefetch state, not in the stubs
+    report._prefetched_objects_cache = {"evidence": rows}  # type: ignore[attr-defined]  # likewise
 
 
 @transaction.atomic
