@@ -249,8 +249,11 @@ def dashboard_tasks(user) -> QuerySet[Task]:
 
 
 def dashboard_reports(user) -> QuerySet[WorkReport]:
-    """The ledgers a dashboard may switch between: those of the user's government."""
-    return WorkReport.objects.filter(government_id=getattr(user, "government_id", None))
+    """The ledgers a dashboard may switch between: those of the user's government (none without one)."""
+    government_id = getattr(user, "government_id", None)
+    if government_id is None:
+        return WorkReport.objects.none()
+    return WorkReport.objects.filter(government_id=government_id)
 
 
 def dashboard_report(user, pk=None) -> WorkReport | None:

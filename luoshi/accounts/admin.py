@@ -20,7 +20,7 @@ class UnitAdmin(admin.ModelAdmin):
 class UserAdmin(BaseUserAdmin):
     list_display = ["username", "last_name", "first_name", "role", "unit", "government", "is_active"]
     list_filter = ["role", "government"]
-    fieldsets = [*BaseUserAdmin.fieldsets, ("落实", {"fields": ["government", "unit", "role"]})]
+    fieldsets = [*(BaseUserAdmin.fieldsets or ()), ("落实", {"fields": ["government", "unit", "role"]})]
 
 
 @admin.register(ApiToken)

@@ -7,6 +7,7 @@ Every read goes through ``access``; every write through ``actions``.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.http import Http404
 from ninja import NinjaAPI, Query, Schema, Status
@@ -186,7 +187,7 @@ def patch_task(request, task_id: int, payload: TaskPatch):
         raise HttpError(403, errors.REFUSED_EDIT)
     data = payload.model_dump(exclude_unset=True)
     version = data.pop("version")
-    changes = {}
+    changes: dict[str, Any] = {}
     for name, value in data.items():
         if value is None and name not in ("deadline",):
             raise HttpError(400, f"字段 {name} 不能为 null")

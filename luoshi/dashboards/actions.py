@@ -70,6 +70,9 @@ def recent_months(report, day: datetime.date) -> list[periods.Period]:
     out = []
     year, month = report.year, 1
     while (year, month) <= (day.year, day.month):
-        out.append(periods.parse("monthly", 25, f"{year}-{month:02d}"))
+        period = periods.parse("monthly", 25, f"{year}-{month:02d}")
+        if period is None:  # a year and a month always name a monthly period
+            raise ValueError(f"no monthly period {year}-{month:02d}")
+        out.append(period)
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return list(reversed(out))[:24]

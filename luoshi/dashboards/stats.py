@@ -144,7 +144,9 @@ def collect(tasks: QuerySet[Task], day: datetime.date | None = None, *, public: 
         Unit.objects.filter(government_id__in=tasks.values("report__government_id")).values_list("id", "short_name")
     )
     progress = {t: (p, s) for t, p, s in latest_reports(ids, day, accepted_only=public)}
-    lights, leaders, co_units = {}, {}, {}
+    lights: dict[int, tuple[str, str]] = {}
+    leaders: dict[int, str] = {}
+    co_units: dict[int, list[int]] = {}
     if not public:
         lights = {t: (new, cause) for t, new, cause in latest_lights(ids, day)}
         for pk, family, given, username in User.objects.filter(id__in=tasks.values("leader_id")).values_list(
@@ -316,7 +318,7 @@ def group_by(rows: list[Row], dimension: str, unit_kinds: dict | None = None) ->
 
 
 def unit_kinds(rows: list[Row]) -> dict:
-    ids = {r.lead_unit_id for r in rows} | {u for r in rows for u in r.co_unit_ids}
+    ids = {r.lead_unit_id for r in rows if r.lead_unit_id is not None} | {u for r in rows for u in r.co_unit_ids}
     return {
         pk: (kind, label) for pk, kind, label in Unit.objects.filter(id__in=ids).values_list("id", "kind", "short_name")
     }

@@ -39,7 +39,7 @@ def _headers(base: dict, sort: str, order: str) -> list[dict]:
         if key == "name" and sort != key:
             next_order = "asc"
         current = {"asc": "ascending", "desc": "descending"}.get(order) if sort == key else "none"
-        arrow = {"ascending": " ↑", "descending": " ↓"}.get(current, "")
+        arrow = {"ascending": " ↑", "descending": " ↓"}.get(current, "") if current is not None else ""
         out.append(
             {
                 "label": label,

@@ -147,7 +147,10 @@ def _read_archive(in_path) -> tuple[dict, dict[str, bytes], dict[str, bytes]]:
                 name = member.name
                 if name.startswith("/") or ".." in Path(name).parts:
                     raise ArchiveError(f"归档中有不安全的路径: {name}")
-                blob = tar.extractfile(member).read()
+                extracted = tar.extractfile(member)
+                if extracted is None:  # not for a regular file (``isfile`` above)
+                    raise ArchiveError(f"归档中的文件无法读取: {name}")
+                blob = extracted.read()
                 if name == "manifest.json":
                     manifest = json.loads(blob)
                 elif name.startswith("data/") and name.endswith(".json"):

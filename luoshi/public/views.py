@@ -57,7 +57,11 @@ STATUS_DEFINITIONS = [
 
 def _public_row(row: stats.Row, d: Disclosure | None) -> dict:
     """Only whitelisted fields, each only if the office switched it on for this task."""
-    out = {"code": row.code, "text": row.text, "section": f"{row.section_number} {row.section_title}".strip()}
+    out: dict[str, object] = {
+        "code": row.code,
+        "text": row.text,
+        "section": f"{row.section_number} {row.section_title}".strip(),
+    }
     show = set(d.shown_fields()) if d else set()
     out["lead_unit"] = row.lead_unit if "show_lead_unit" in show else ""
     out["status"] = row.status_label if "show_status" in show else ""
