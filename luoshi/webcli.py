@@ -70,9 +70,11 @@ def setup_demo(out=None) -> dict:
                 user.save()
             users[username] = user
         supervisor = users["ducha"]
-        report = government.reports.first()
-        created = report is None
-        if created:
+        existing = government.reports.first()
+        created = existing is None
+        if existing is not None:
+            report = existing
+        else:
             year = _demo_today().year
             document, drafts = decompose_for(government, SAMPLE_REPORT.read_text(encoding="utf-8"), year)
             report = actions.import_report(
@@ -184,7 +186,8 @@ def simulate_demo_year(report, users: dict, today: datetime.date) -> dict:
                 tracking.acknowledge(task.pk, author, at=_at(day))
             elif event[0] == "report" and task.status in ACTIVE:
                 _, month, i = event[1:]
-                expected = health.compute(task, day).expected or 0
+                light = health.compute(task, day)  # a published task always has a light
+                expected = (light.expected if light is not None else None) or 0
                 percent = max(0, min(100, expected - (22 if i % 6 == 3 else 0) + i % 4))
                 tracking.submit_report(
                     task.pk,
