@@ -1,14 +1,16 @@
 """Writing the audit trail: the one place a field change is recorded.
 
-``record`` writes one entry; ``set_fields`` changes plain fields of a record and writes one entry per
-changed field. Both run inside the caller's transaction.
+``record`` writes one entry; ``set_fields`` changes fields of a record and writes one entry per changed
+field — the one loop every audited edit goes through (a task's fields, the unit catalog, disclosure). Both run inside the caller's transaction.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
+from django.db import models
 from django.utils import timezone
 
 from .models import AuditEntry
@@ -58,34 +60,54 @@ def record(
     )
 
 
+def _shown(name: str, value: Any) -> str:
+    return display(value)
+
+
+def _same(old: Any, new: Any, many: bool) -> bool:
+    if many:
+        return {o.pk for o in old} == {n.pk for n in new}
+    if isinstance(old, models.Model) or isinstance(new, models.Model):
+        return getattr(old, "pk", None) == getattr(new, "pk", None)
+    return bool(old == new)
+
+
 def set_fields(
     actor,
-    obj,
+    obj: models.Model,
     values: dict[str, Any],
     *,
     model: str | None = None,
+    object_id: Any = None,
     task=None,
     report=None,
     at: datetime.datetime | None = None,
+    show: Callable[[str, Any], str] = _shown,
 ) -> list[str]:
-    """Set plain fields of ``obj`` (not saved), auditing each one whose value changes, in the order of
-    ``values``. Returns the names of the fields that changed; the caller saves them."""
+    """Set fields of ``obj``, auditing each one whose value changes, in the order of ``values``: plain
+    fields are set on the object (the caller saves them), many-to-many fields are set at once.
+    ``object_id``: what the entries are keyed by (the object's own id by default); ``show``: a field's
+    text form in the trail. Returns the names of the fields that changed."""
     changed = []
     for name, new in values.items():
-        old = getattr(obj, name)
-        if old == new:
+        many = bool(obj._meta.get_field(name).many_to_many)
+        old = list(getattr(obj, name).all()) if many else getattr(obj, name)
+        if _same(old, new, many):
             continue
         record(
             actor,
             model=model or type(obj).__name__,
-            object_id=obj.pk,
+            object_id=obj.pk if object_id is None else object_id,
             field=name,
-            old=display(old),
-            new=display(new),
+            old=show(name, old),
+            new=show(name, new),
             task=task,
             report=report,
             at=at,
         )
-        setattr(obj, name, new)
+        if many:
+            getattr(obj, name).set(new)
+        else:
+            setattr(obj, name, new)
         changed.append(name)
     return changed

@@ -16,7 +16,7 @@ from openpyxl.styles import Alignment, Font
 
 from luoshi.tasks.exports import COLUMNS as LEDGER_COLUMNS
 from luoshi.tasks.exports import WIDTHS as LEDGER_WIDTHS
-from luoshi.tasks.exports import _row as ledger_row
+from luoshi.tasks.exports import ledger_row
 from luoshi.tracking.models import ProgressReport
 
 PROGRESS_COLUMNS = [

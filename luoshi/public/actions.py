@@ -22,26 +22,20 @@ def _text(value) -> str:
 
 
 def _set_fields(disclosure: Disclosure, actor, values: dict, at) -> bool:
-    """Set fields of ``disclosure`` (not saved) through the audit trail, one entry per changed field, in
-    the order of ``values``. The entries are keyed by the task: a new disclosure has no id yet."""
-    changed = False
-    for name, value in values.items():
-        old = getattr(disclosure, name)
-        if old == value:
-            continue
-        trail.record(
+    """Set fields of ``disclosure`` (not saved) through the audit trail, one entry per changed field. The
+    entries are keyed by the task (a new disclosure has no id yet) and keep values as ``str``."""
+    return bool(
+        trail.set_fields(
             actor,
+            disclosure,
+            values,
             model="Disclosure",
             object_id=disclosure.task_id,
-            field=name,
-            old=_text(old),
-            new=_text(value),
             task=disclosure.task,
             at=at,
+            show=lambda name, value: _text(value),
         )
-        setattr(disclosure, name, value)
-        changed = True
-    return changed
+    )
 
 
 @transaction.atomic

@@ -34,7 +34,7 @@ WIDTHS = [10, 24, 24, 60, 30, 16, 24, 10, 12, 16]
 ONGOING = "常态化"
 
 
-def _row(task: Task) -> list:
+def ledger_row(task: Task) -> list:
     return [
         task.code,
         task.section_title,
@@ -58,7 +58,7 @@ def export_ledger(report, tasks) -> bytes:
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for task in tasks:
-        ws.append(_row(task))
+        ws.append(ledger_row(task))
     for i, width in enumerate(WIDTHS):
         ws.column_dimensions[chr(ord("A") + i)].width = width
     for row in ws.iter_rows(min_row=2):

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from luoshi.accounts.models import Government, Unit, User
+from luoshi.accounts.models import Government, Unit
 from luoshi.audit import trail
 from luoshi.errors import ActionError, ConflictError
 from luoshi.reports.models import WorkReport
@@ -41,22 +41,6 @@ M2M_FIELDS = {"co_units", "tags"}
 def display(field_name: str, value) -> str:
     """The audit's text form of a task field's value (tags are joined by ；)."""
     return trail.display(value, separator="；" if field_name == "tags" else "、")
-
-
-def current_value(task: Task, field_name: str):
-    if field_name == "co_units":
-        return list(task.co_units.all())
-    if field_name == "tags":
-        return list(task.tags.all())
-    return getattr(task, field_name)
-
-
-def _same(field_name: str, old, new) -> bool:
-    if field_name in M2M_FIELDS:
-        return {o.pk for o in old} == {n.pk for n in new}
-    if isinstance(old, (Unit, User)) or isinstance(new, (Unit, User)):
-        return getattr(old, "pk", None) == getattr(new, "pk", None)
-    return old == new
 
 
 def tags_for(government: Government, names) -> list[Tag]:
@@ -99,7 +83,7 @@ def _validate(task: Task, changes: dict) -> None:
 
 def _apply(task: Task, actor, changes: dict) -> list[str]:
     """Apply validated changes to a locked task and audit each changed field. Returns changed names."""
-    changed = []
+    values = {}
     for name in EDITABLE_FIELDS:
         if name not in changes:
             continue
@@ -110,24 +94,8 @@ def _apply(task: Task, actor, changes: dict) -> list[str]:
             new = str(new).strip()
         elif name == "due_day":
             new = int(new)
-        old = current_value(task, name)
-        if _same(name, old, new):
-            continue
-        trail.record(
-            actor,
-            model="Task",
-            object_id=task.pk,
-            field=name,
-            old=display(name, old),
-            new=display(name, new),
-            task=task,
-        )
-        if name in M2M_FIELDS:
-            getattr(task, name).set(new)
-        else:
-            setattr(task, name, new)
-        changed.append(name)
-    return changed
+        values[name] = new
+    return trail.set_fields(actor, task, values, model="Task", task=task, show=display)
 
 
 @transaction.atomic
