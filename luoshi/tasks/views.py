@@ -14,7 +14,6 @@ from luoshi import access
 from luoshi.audit.models import AuditEntry
 from luoshi.errors import ActionError
 from luoshi.reports.source import context
-from luoshi.tracking import health as tracking_health
 
 from . import actions
 from .forms import LedgerFilterForm, MilestoneForm, SplitForm, TaskForm
@@ -60,8 +59,9 @@ def _history(task: Task) -> list[dict]:
     return rows
 
 
-@login_required
-def ledger(request):
+def ledger_context(request) -> dict:
+    """The ledger's part of the ledger page: the filter form and the page of tasks it selects. The page
+    is served by tracking's ``ledger``, which adds each task's light."""
     user = request.user
     tasks = access.visible_tasks(user).filter(kind="task")
     sections = list(dict.fromkeys(tasks.order_by("position").values_list("section_title", flat=True)))
@@ -93,16 +93,9 @@ def ledger(request):
         .order_by("report", "position", "id")
     )
     page = Paginator(tasks, 100).get_page(request.GET.get("page"))
-    lights = tracking_health.recorded([task.pk for task in page])
-    for task in page:
-        task.health = lights.get(task.pk)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "tasks/ledger.html",
-        {"form": form, "page": page, "query": query.urlencode(), "count": page.paginator.count},
-    )
+    return {"form": form, "page": page, "query": query.urlencode(), "count": page.paginator.count}
 
 
 def detail_context(request, task) -> dict:

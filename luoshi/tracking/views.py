@@ -42,6 +42,16 @@ def open_periods(task, day=None) -> list[periods.Period]:
 
 
 @login_required
+def ledger(request):
+    """The ledger page: the ledger's filter and tasks, each with its recorded light."""
+    context = task_views.ledger_context(request)
+    lights = health.recorded([task.pk for task in context["page"]])
+    for task in context["page"]:
+        task.health = lights.get(task.pk)
+    return render(request, "tasks/ledger.html", context)
+
+
+@login_required
 def task_detail(request, pk):
     """The task page: the ledger's part and the 落实 section."""
     task = access.task_for_reading(request.user, pk)
