@@ -150,15 +150,15 @@ def can_request_closing(user, task: Task) -> bool:
 
 def can_decide_extension(user, extension) -> bool:
     """The office decides a pending request; a request waiting for the leader is the task's leader's."""
-    if extension.status == "pending":
+    if extension.status == ExtensionRequest.Status.PENDING:
         return can_edit_task(user, extension.task)
-    if extension.status == "leader":
+    if extension.status == ExtensionRequest.Status.LEADER:
         return getattr(user, "is_authenticated", False) and user.pk == extension.task.leader_id
     return False
 
 
 def can_decide_closing(user, closing) -> bool:
-    return closing.status == "pending" and can_edit_task(user, closing.task)
+    return closing.status == ClosingRequest.Status.PENDING and can_edit_task(user, closing.task)
 
 
 def can_instruct(user, task: Task) -> bool:

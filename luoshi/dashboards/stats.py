@@ -87,14 +87,18 @@ def week_of(day: datetime.date) -> tuple[datetime.date, datetime.date]:
 
 
 # A returned report no longer stands (an anti-join on the few returned reviews, not a join on all of them).
-RETURNED = Exists(ReportReview.objects.filter(progress_report_id=OuterRef("pk"), decision="returned"))
+RETURNED = Exists(
+    ReportReview.objects.filter(progress_report_id=OuterRef("pk"), decision=ReportReview.Decision.RETURNED)
+)
 
 
 def latest_reports(task_ids, day: datetime.date, *, accepted_only: bool = False) -> QuerySet:
     """(task_id, percent, submitted_at) of each task's latest standing report by the end of ``day``:
     not returned (or, for the public, accepted). One query: ``MAX(id)`` per task in a subquery."""
     reports = ProgressReport.objects.filter(task_id__in=task_ids, submitted_at__lt=end_of(day))
-    reports = reports.filter(review__decision="accepted") if accepted_only else reports.exclude(RETURNED)
+    reports = (
+        reports.filter(review__decision=ReportReview.Decision.ACCEPTED) if accepted_only else reports.exclude(RETURNED)
+    )
     newest = reports.values("task_id").annotate(last=Max("id")).values("last")
     return (
         ProgressReport.objects.filter(id__in=Subquery(newest))

@@ -74,7 +74,7 @@ class DecisionForm(forms.Form):
 
 
 class ClosingForm(forms.Form):
-    verdict = forms.ChoiceField(label="完成情况", choices=ClosingRequest.VERDICTS)
+    verdict = forms.ChoiceField(label="完成情况", choices=ClosingRequest.Verdict.choices)
     reason = forms.CharField(label="办结说明", widget=forms.Textarea(attrs={"rows": 2}))
 
 

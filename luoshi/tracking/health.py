@@ -25,7 +25,7 @@ from luoshi.reports.models import WorkReport
 from luoshi.tasks.models import Milestone, Status, Task
 
 from . import periods as periods_mod
-from .models import HealthChange, ProgressReport, TrackingSettings
+from .models import HealthChange, ProgressReport, ReportReview, TrackingSettings
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -151,8 +151,8 @@ def reports_as_of(task: Task, day: datetime.date, reports=None) -> list[Progress
         rows = sorted((r for r in reports if r.submitted_at < end), key=lambda r: (r.submitted_at, r.pk))
     for r in rows:
         review = getattr(r, "review", None)
-        r.returned = bool(review and review.decision == "returned" and review.at < end)
-        r.accepted = bool(review and review.decision == "accepted" and review.at < end)
+        r.returned = bool(review and review.decision == ReportReview.Decision.RETURNED and review.at < end)
+        r.accepted = bool(review and review.decision == ReportReview.Decision.ACCEPTED and review.at < end)
     return rows
 
 

@@ -100,9 +100,12 @@ class ProgressReport(Immutable):
 class ReportReview(Immutable):
     """The office's verdict on one progress report: accepted, or returned with a reason."""
 
-    DECISIONS = [("accepted", "已采纳"), ("returned", "已退回")]
+    class Decision(models.TextChoices):
+        ACCEPTED = "accepted", "已采纳"
+        RETURNED = "returned", "已退回"
+
     progress_report = models.OneToOneField(ProgressReport, on_delete=models.CASCADE, related_name="review")
-    decision = models.CharField("审核结果", max_length=10, choices=DECISIONS)
+    decision = models.CharField("审核结果", max_length=10, choices=Decision.choices)
     reason = models.TextField("理由", blank=True)
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField("审核时间")
@@ -181,19 +184,22 @@ class Decided(models.Model):
 
 
 class ExtensionRequest(Decided):
-    STATUS = [
-        ("pending", "待审核"),
-        ("leader", "待领导审核"),
-        ("approved", "已同意"),
-        ("refused", "未同意"),
-    ]
+    class Status(models.TextChoices):
+        """pending → approved / refused by the office; where the ledger wants the leader's consent too,
+        the office's approval moves it to ``leader`` first."""
+
+        PENDING = "pending", "待审核"
+        LEADER = "leader", "待领导审核"
+        APPROVED = "approved", "已同意"
+        REFUSED = "refused", "未同意"
+
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="extension_requests")
     reason = models.TextField("延期理由")
     old_deadline = models.DateField("原完成时限", null=True, blank=True)
     new_deadline = models.DateField("申请完成时限")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField("申请时间")
-    status = models.CharField("状态", max_length=10, choices=STATUS, default="pending")
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
 
     class Meta:
         verbose_name = verbose_name_plural = "延期申请"
@@ -204,18 +210,26 @@ class ExtensionRequest(Decided):
 
     @property
     def is_open(self) -> bool:
-        return self.status in ("pending", "leader")
+        return self.status in (self.Status.PENDING, self.Status.LEADER)
 
 
 class ClosingRequest(Decided):
-    VERDICTS = [("met", "完成"), ("partly_met", "部分完成"), ("not_met", "未完成")]
-    STATUS = [("pending", "待审核"), ("approved", "已办结"), ("refused", "未同意")]
+    class Verdict(models.TextChoices):
+        MET = "met", "完成"
+        PARTLY_MET = "partly_met", "部分完成"
+        NOT_MET = "not_met", "未完成"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待审核"
+        APPROVED = "approved", "已办结"
+        REFUSED = "refused", "未同意"
+
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="closing_requests")
-    verdict = models.CharField("完成情况", max_length=12, choices=VERDICTS)
+    verdict = models.CharField("完成情况", max_length=12, choices=Verdict.choices)
     reason = models.TextField("说明")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField("申请时间")
-    status = models.CharField("状态", max_length=10, choices=STATUS, default="pending")
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
 
     class Meta:
         verbose_name = verbose_name_plural = "办结申请"
@@ -320,13 +334,18 @@ class Delivery(models.Model):
     """An e-mail or webhook message: the day's digest for one recipient on one channel, with retries."""
 
     CHANNELS = [("email", "邮件"), ("webhook", "Webhook")]
-    STATUS = [("pending", "待发送"), ("sent", "已发送"), ("failed", "发送失败")]
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待发送"
+        SENT = "sent", "已发送"
+        FAILED = "failed", "发送失败"
+
     channel = models.CharField("渠道", max_length=10, choices=CHANNELS)
     recipient = models.CharField("接收方", max_length=200)  # an e-mail address or "webhook:<id>"
     webhook = models.ForeignKey(Webhook, null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries")
     day = models.DateField("日期")
     items = models.JSONField("事项", default=list)
-    status = models.CharField("状态", max_length=10, choices=STATUS, default="pending", db_index=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
     attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
     next_attempt_at = models.DateTimeField("下次尝试", default=timezone.now)
     last_error = models.TextField("最近错误", blank=True)
@@ -366,12 +385,12 @@ class Delivery(models.Model):
         self.attempts += 1
         self.last_error = error[:2000]
         if self.attempts >= max_attempts:
-            self.status = "failed"
+            self.status = self.Status.FAILED
         else:
             self.next_attempt_at = now + datetime.timedelta(seconds=base_seconds * 2 ** (self.attempts - 1))
 
     def record_success(self, now: datetime.datetime) -> None:
         self.attempts += 1
-        self.status = "sent"
+        self.status = self.Status.SENT
         self.sent_at = now
         self.last_error = ""

@@ -27,7 +27,7 @@ from .forms import (
     ProgressReportForm,
     ReviewForm,
 )
-from .models import Delivery, HealthChange, ProgressReport, Reminder, SupervisionOrder
+from .models import Delivery, HealthChange, ProgressReport, Reminder, ReportReview, SupervisionOrder
 
 
 def open_periods(task, day=None) -> list[periods.Period]:
@@ -197,7 +197,7 @@ def report_review(request, pk):
     except ActionError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "已采纳" if form.cleaned_data["decision"] == "accepted" else "已退回")
+        messages.success(request, ReportReview.Decision(form.cleaned_data["decision"]).label)
     return _back(report.task_id)
 
 
@@ -309,10 +309,12 @@ def delivery_log(request):
         raise Http404("页面不存在")
     rows = Delivery.objects.select_related("webhook").order_by("-day", "-id")
     status = request.GET.get("status", "")
-    if status in dict(Delivery.STATUS):
+    if status in Delivery.Status.values:
         rows = rows.filter(status=status)
     page = Paginator(rows, 100).get_page(request.GET.get("page"))
-    return render(request, "tracking/deliveries.html", {"page": page, "status": status, "statuses": Delivery.STATUS})
+    return render(
+        request, "tracking/deliveries.html", {"page": page, "status": status, "statuses": Delivery.Status.choices}
+    )
 
 
 @login_required

@@ -42,7 +42,9 @@ def task_url(task: Task) -> str:
 def _queue(channel: str, recipient: str, item: dict, day: datetime.date, webhook=None) -> Delivery:
     """Add an item to the recipient's pending digest on this channel, or start the day's digest."""
     pending = (
-        Delivery.objects.select_for_update().filter(channel=channel, recipient=recipient, status="pending").first()
+        Delivery.objects.select_for_update()
+        .filter(channel=channel, recipient=recipient, status=Delivery.Status.PENDING)
+        .first()
     )
     if pending is not None:
         pending.items = [*pending.items, item]
@@ -95,12 +97,14 @@ def dispatch(now=None) -> dict:
     sent = failed = 0
     now = now or timezone.now()
     ids = list(
-        Delivery.objects.filter(status="pending", next_attempt_at__lte=now).order_by("pk").values_list("pk", flat=True)
+        Delivery.objects.filter(status=Delivery.Status.PENDING, next_attempt_at__lte=now)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
     for pk in ids:
         with transaction.atomic():
             delivery = Delivery.objects.select_for_update(of=("self",)).select_related("webhook").get(pk=pk)
-            if delivery.status != "pending":
+            if delivery.status != Delivery.Status.PENDING:
                 continue
             try:
                 channels.send(delivery)

@@ -153,7 +153,7 @@ def _create_report(task_id, actor, key_period, percent, narrative, note, key, fi
         review = getattr(latest, "review", None)
         if review is None:
             raise ActionError(f"{period.label}的进展已报送, 正在审核; 如需更正, 请待督查室退回后重新报送")
-        if review.decision == "accepted":
+        if review.decision == ReportReview.Decision.ACCEPTED:
             raise ActionError(f"{period.label}的进展已被采纳, 不能重复报送")
     report = ProgressReport.objects.create(
         task=task,
@@ -234,10 +234,10 @@ def contribute(task_id: int, actor, *, period: str, narrative: str, at=None) -> 
 def review_report(report_id: int, actor, *, decision: str, reason: str = "", at=None) -> ReportReview:
     """The office accepts a report, or returns it with a reason for the unit to answer."""
     now = at or timezone.now()
-    if decision not in ("accepted", "returned"):
+    if decision not in ReportReview.Decision.values:
         raise ActionError("审核结果只能是采纳或退回")
     reason = (reason or "").strip()
-    if decision == "returned" and not reason:
+    if decision == ReportReview.Decision.RETURNED and not reason:
         raise ActionError("退回须说明理由")
     report = ProgressReport.objects.select_for_update().select_related("task", "task__report").get(pk=report_id)
     if ReportReview.objects.filter(progress_report=report).exists():
@@ -246,7 +246,7 @@ def review_report(report_id: int, actor, *, decision: str, reason: str = "", at=
         progress_report=report, decision=decision, reason=reason, reviewer=actor, at=now
     )
     task = report.task
-    word = "已采纳" if decision == "accepted" else "被退回"
+    word = "已采纳" if decision == ReportReview.Decision.ACCEPTED else "被退回"
     notify(
         liaisons(report.unit),
         task=task,

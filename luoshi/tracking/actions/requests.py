@@ -31,7 +31,9 @@ def request_extension(task_id: int, actor, *, reason: str, new_deadline: datetim
         raise ActionError("已办结的任务不能申请延期")
     if task.deadline and new_deadline <= task.deadline:
         raise ActionError(f"新的完成时限须晚于现在的 {task.deadline:%Y-%m-%d}")
-    if ExtensionRequest.objects.filter(task=task, status__in=("pending", "leader")).exists():
+    if ExtensionRequest.objects.filter(
+        task=task, status__in=(ExtensionRequest.Status.PENDING, ExtensionRequest.Status.LEADER)
+    ).exists():
         raise ActionError("已有一项延期申请在审核中")
     request = ExtensionRequest.objects.create(
         task=task,
@@ -70,13 +72,13 @@ def decide_extension(request_id: int, actor, *, approve: bool, reason: str = "",
     if not request.is_open:
         raise ActionError("该申请已处理")
     needs_leader = settings_for(task.report).leader_approves_extensions and task.leader_id
-    if request.status == "pending" and approve and needs_leader:
-        request.status = "leader"
+    if request.status == ExtensionRequest.Status.PENDING and approve and needs_leader:
+        request.status = ExtensionRequest.Status.LEADER
         request.decision_reason = (reason or "").strip()
         request.save()
         notify([task.leader], task=task, kind="extension", title=f"{task.code} 延期申请待您审核", body=request.reason)
         return request
-    request.status = "approved" if approve else "refused"
+    request.status = ExtensionRequest.Status.APPROVED if approve else ExtensionRequest.Status.REFUSED
     request.decided_by = actor
     request.decided_at = now
     request.decision_reason = (reason or "").strip()
@@ -101,7 +103,7 @@ def decide_extension(request_id: int, actor, *, approve: bool, reason: str = "",
 def request_closing(task_id: int, actor, *, verdict: str, reason: str, at=None) -> ClosingRequest:
     now = at or timezone.now()
     task = Task.objects.select_for_update().select_related("report").get(pk=task_id)
-    if verdict not in dict(ClosingRequest.VERDICTS):
+    if verdict not in ClosingRequest.Verdict.values:
         raise ActionError("完成情况只能是完成、部分完成或未完成")
     reason = (reason or "").strip()
     if not reason:
@@ -120,10 +122,10 @@ def request_closing(task_id: int, actor, *, verdict: str, reason: str, at=None) 
 def decide_closing(request_id: int, actor, *, approve: bool, reason: str = "", at=None) -> ClosingRequest:
     now = at or timezone.now()
     closing = ClosingRequest.objects.select_for_update().select_related("task", "task__report").get(pk=request_id)
-    if closing.status != "pending":
+    if closing.status != ClosingRequest.Status.PENDING:
         raise ActionError("该申请已处理")
     task = Task.objects.select_for_update().get(pk=closing.task_id)
-    closing.status = "approved" if approve else "refused"
+    closing.status = ClosingRequest.Status.APPROVED if approve else ClosingRequest.Status.REFUSED
     closing.decided_by = actor
     closing.decided_at = now
     closing.decision_reason = (reason or "").strip()
