@@ -1,4 +1,4 @@
-"""The output formats: JSON as in DESIGN §5, Markdown for reading, the Excel 分工方案 table."""
+"""The output formats: JSON as in docs/architecture.md (Contracts), Markdown for reading, the Excel 分工方案 table."""
 
 from __future__ import annotations
 

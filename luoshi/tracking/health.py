@@ -2,7 +2,7 @@
 
 Health is never stored as truth: ``compute`` reads deadlines, milestones, reports and reviews as they
 stood on ``day``; only the *changes* of light are stored (``HealthChange``) for history.
-Rules (bands per ledger in ``TrackingSettings``; defaults from DESIGN §4):
+Rules (bands per ledger in ``TrackingSettings``; defaults in docs/architecture.md, Domain rules):
 - red: progress more than ``red_behind`` points behind 序时进度; a milestone or the deadline passed
   unmet; ``missing_in_a_row_red`` reports in a row missing;
 - yellow: progress ``yellow_behind``–``red_behind`` points behind; the latest report overdue; a returned
