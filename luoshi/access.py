@@ -17,6 +17,7 @@ from django.http import Http404
 
 from luoshi.accounts.models import User
 from luoshi.dashboards.models import Circular
+from luoshi.proposals.models import Proposal
 from luoshi.reports.models import WorkReport
 from luoshi.tasks.models import ACTIVE, REPORTING, Status, Task
 from luoshi.tracking.models import ClosingRequest, Evidence, ExtensionRequest, Notification, ProgressReport
@@ -51,6 +52,20 @@ def task_for_reading(user, pk) -> Task:
         return visible_tasks(user).select_related("report", "lead_unit", "leader").get(pk=int(pk))
     except (Task.DoesNotExist, ValueError, TypeError):
         raise Http404("没有这个任务") from None
+
+
+def visible_proposals(user) -> QuerySet[Proposal]:
+    """The suggestions and proposals this user may read: those whose matter the user may read (a liaison:
+    where their unit is 主办 or 会办 of a published matter)."""
+    return Proposal.objects.filter(task__in=visible_tasks(user).values("id"))
+
+
+def proposal_for_reading(user, pk) -> Proposal:
+    """The proposal if the user may read its matter, else 404."""
+    try:
+        return visible_proposals(user).select_related("task", "task__lead_unit").get(pk=int(pk))
+    except (Proposal.DoesNotExist, ValueError, TypeError):
+        raise Http404("没有这个建议或提案") from None
 
 
 def task_for_editing(user, pk) -> Task:

@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "luoshi.reports",
     "luoshi.tasks",
     "luoshi.tracking",
+    "luoshi.proposals",
     "luoshi.dashboards",
     "luoshi.public",
     "luoshi.ops",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.db.models import Q
 from django.http import Http404
 from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -18,6 +19,7 @@ from pydantic import ConfigDict, Field
 from luoshi import access, errors
 from luoshi.accounts.models import ApiToken, Unit, User
 from luoshi.errors import ActionError, ConflictError
+from luoshi.proposals.models import Proposal
 from luoshi.tasks import actions
 from luoshi.tasks.models import Task
 from luoshi.tracking import actions as tracking_actions
@@ -149,6 +151,75 @@ def list_tasks(
 @api.get("/tasks/{task_id}", response=TaskOut, summary="One task, 404 when the caller may not see it")
 def get_task(request, task_id: int):
     return _task(access.task_for_reading(request.auth, task_id))
+
+
+class ProposalOut(Schema):
+    id: int
+    task_id: int
+    kind: str = Field(description="suggestion (人大代表建议) or proposal (政协委员提案)")
+    session: str
+    number: str
+    title: str
+    lead_author: str
+    group: str
+    status: str
+    lead_unit: UnitOut | None
+    co_units: list[UnitOut]
+    deadline: datetime.date | None
+
+
+class ProposalList(Schema):
+    items: list[ProposalOut]
+    count: int
+
+
+def _proposal(proposal: Proposal) -> dict:
+    task = proposal.task
+    return {
+        "id": proposal.pk,
+        "task_id": task.pk,
+        "kind": proposal.kind,
+        "session": proposal.session,
+        "number": proposal.number,
+        "title": proposal.title,
+        "lead_author": proposal.lead_author,
+        "group": proposal.group,
+        "status": task.status,
+        "lead_unit": _unit(task.lead_unit),
+        "co_units": [_unit(u) for u in task.co_units.all()],
+        "deadline": task.deadline,
+    }
+
+
+@api.get("/proposals", response=ProposalList, summary="List the suggestions and proposals visible to the caller")
+def list_proposals(
+    request,
+    kind: str | None = None,
+    session: str | None = None,
+    status: str | None = None,
+    unit: str | None = Query(None, description="a unit's short name, as 主办 or 会办"),
+    limit: int = Query(500, ge=1, le=5000),
+    offset: int = Query(0, ge=0),
+):
+    proposals = access.visible_proposals(request.auth)
+    if kind:
+        proposals = proposals.filter(kind=kind)
+    if session:
+        proposals = proposals.filter(session=session)
+    if status:
+        proposals = proposals.filter(task__status=status)
+    if unit:
+        ids = Task.objects.filter(Q(lead_unit__short_name=unit) | Q(co_units__short_name=unit)).values("id")
+        proposals = proposals.filter(task__in=ids)
+    proposals = proposals.select_related("task", "task__lead_unit").prefetch_related("task__co_units")
+    proposals = proposals.order_by("session", "kind", "task__position", "id")
+    count = proposals.count()
+    return {"items": [_proposal(p) for p in proposals[offset : offset + limit]], "count": count}
+
+
+@api.get("/proposals/{proposal_id}", response=ProposalOut, summary="One suggestion or proposal, 404 when not visible")
+def get_proposal(request, proposal_id: int):
+    return _proposal(access.proposal_for_reading(request.auth, proposal_id))
 
 
 class TaskPatch(Schema):

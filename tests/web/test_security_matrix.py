@@ -84,7 +84,7 @@ def test_every_api_operation_answers_each_role_as_design_section_4_says(request,
         if role in ("anonymous", "outsider"):
             assert world.task.text not in response.content.decode(), f"{role} {method} {path} leaks the task"
         if role == "outsider" and path.startswith(
-            ("/api/tasks/", "/api/reports/", "/api/extensions/", "/api/closings/")
+            ("/api/tasks/", "/api/reports/", "/api/extensions/", "/api/closings/", "/api/proposals/")
         ):
             assert status == 404, f"outsider {method} {path} → {status}, expected 404"
 

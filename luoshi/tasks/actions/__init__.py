@@ -7,7 +7,8 @@ name here (``actions.update_task(...)``); the modules say what the writes are fo
   one lifecycle step, publishing (交办);
 - ``outline``: merging, splitting and renumbering draft tasks;
 - ``importing``: opening a ledger with its drafts (``DraftTask``): saving a decomposed report,
-  re-importing a corrected text, or a ledger of another source (``open_ledger``).
+  re-importing a corrected text, or a ledger of another source (``open_ledger``, and ``add_to_ledger``
+  for more of its matters).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from .editing import (
     tags_for,
     update_task,
 )
-from .importing import SIMILAR_ENOUGH, DraftTask, import_report, open_ledger, reimport_report
+from .importing import SIMILAR_ENOUGH, DraftTask, add_to_ledger, import_report, open_ledger, reimport_report
 from .outline import merge_with_next, renumber, split_task
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "DraftTask",
     "accept_suggestions",
     "add_milestone",
+    "add_to_ledger",
     "apply_ledger_import",
     "bulk_update",
     "delete_milestone",

@@ -7,6 +7,7 @@ import difflib
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from luoshi.accounts.models import Government
@@ -161,6 +162,18 @@ def open_ledger(
     trail.record(actor, model="WorkReport", object_id=report.pk, field="created", new=report.title, report=report)
     _create_tasks(report, actor, drafts)
     return report
+
+
+@transaction.atomic
+def add_to_ledger(report: WorkReport, actor, drafts: list[DraftTask]) -> list[Task]:
+    """More draft matters at the end of an open ledger of another source (e.g. a supplementary list of
+    the same session's proposals); returns them in order."""
+    if report.source == Source.REPORT:
+        raise ActionError("政府工作报告请通过“导入报告”建立台账")
+    if not any(d.kind == "task" and d.text.strip() for d in drafts):
+        raise ActionError("台账中没有任何督办事项")
+    last = Task.objects.filter(report=report).aggregate(last=Max("position"))["last"] or 0
+    return _create_tasks(report, actor, drafts, start_position=last)
 
 
 def _similar(a: str, b: str) -> float:
