@@ -4,8 +4,8 @@ from django.urls import include, path
 
 from luoshi.accounts import views as accounts
 from luoshi.api.api import api
-from luoshi.reports import views as reports
-from luoshi.tasks import views as tasks
+from luoshi.tasks.views import ledger as tasks
+from luoshi.tasks.views import reports
 from luoshi.tracking import views as tracking
 
 admin.site.site_header = "luoshi 落实 · 管理"

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from luoshi import access, errors
 from luoshi.errors import ActionError
-from luoshi.tasks import views as task_views
+from luoshi.tasks.views import ledger as task_views
 
 from . import actions, health, periods
 from .forms import (

@@ -12,13 +12,12 @@ from django.views.decorators.http import require_POST
 
 from luoshi import access
 from luoshi.errors import ActionError
+from luoshi.reports.source import segments
 from luoshi.tasks import actions
 from luoshi.tasks.decomposing import decompose_for, document_fields, read_upload, report_title
 from luoshi.tasks.exports import export_ledger, plan_import, read_ledger
+from luoshi.tasks.forms import BulkForm, ImportForm, SpreadsheetForm
 from luoshi.tasks.models import Status, Task
-
-from .forms import BulkForm, ImportForm, SpreadsheetForm
-from .source import segments
 
 SIGNING_SALT = "luoshi.ledger-import"
 

@@ -14,10 +14,9 @@ from luoshi import access
 from luoshi.audit.models import AuditEntry
 from luoshi.errors import ActionError
 from luoshi.reports.source import context
-
-from . import actions
-from .forms import LedgerFilterForm, MilestoneForm, SplitForm, TaskForm
-from .models import Milestone, Task
+from luoshi.tasks import actions
+from luoshi.tasks.forms import LedgerFilterForm, MilestoneForm, SplitForm, TaskForm
+from luoshi.tasks.models import Milestone, Task
 
 FIELD_LABELS = {
     "text": "工作任务",
