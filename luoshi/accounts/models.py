@@ -71,6 +71,16 @@ class Unit(models.Model):
     def alias_list(self) -> list[str]:
         return [a.strip() for a in self.aliases.replace("；", ";").split(";") if a.strip()]
 
+    @classmethod
+    def by_label(cls, government_id) -> dict[str, Unit]:
+        """A government's units under every name a list may give them: alias, full name and short name
+        (a short name wins over another unit's full name or alias)."""
+        labels: dict[str, Unit] = {}
+        for unit in cls.objects.filter(government_id=government_id):
+            for label in (*unit.alias_list(), unit.name, unit.short_name):
+                labels[label] = unit
+        return labels
+
 
 class User(AbstractUser):
     SUPERVISOR = "supervisor"

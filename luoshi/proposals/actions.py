@@ -24,6 +24,7 @@ from luoshi.errors import ActionError
 from luoshi.reports.models import Source, WorkReport
 from luoshi.tasks import actions as task_actions
 from luoshi.tasks.decomposing import engine_inputs
+from luoshi.tasks.fields import split_units
 from luoshi.tasks.models import Task
 
 from .models import Kind, Proposal
@@ -40,7 +41,6 @@ KIND_WORDS = {
     "政协委员提案": Kind.PROPOSAL,
     "proposal": Kind.PROPOSAL,
 }
-_SEPARATORS = re.compile(r"[、,，;；/\s]+")
 _ROLE = re.compile(r"^(.+?)[(（](主办|牵头|会办|协办|配合)[)）]$")
 _NUMBER = re.compile(r"^第?\s*(\d+)\s*号?$")
 MAX_ERRORS_SHOWN = 10
@@ -88,21 +88,11 @@ def _ledger(government: Government, session: str, year: int, lock: bool = False)
     return ledgers.order_by("id").first()
 
 
-def _units_by_label(government: Government) -> dict[str, Unit]:
-    labels: dict[str, Unit] = {}
-    for unit in government.units.all():
-        for label in (*unit.alias_list(), unit.name, unit.short_name):
-            labels[label] = unit
-    return labels
-
-
 def _proposed(text: str, units: dict[str, Unit], plan: RowPlan) -> None:
     """The lead unit (the one marked 主办, else the first) and co-units named in 建议承办单位."""
     lead: Unit | None = None
     named: list[Unit] = []
-    for piece in _SEPARATORS.split(text):
-        if not piece:
-            continue
+    for piece in split_units(text):
         marked = _ROLE.match(piece)
         label = marked.group(1) if marked else piece
         unit = units.get(label)
@@ -129,7 +119,7 @@ def plan_intake(government: Government, rows: list[dict], *, session: str, year:
         raise ActionError("类别应为“建议”或“提案”")
     ledger = _ledger(government, session, year)
     taken = set(Proposal.objects.filter(government=government, session=session).values_list("kind", "number"))
-    units = _units_by_label(government)
+    units = Unit.by_label(government.pk)
     catalog, overrides = engine_inputs(government)
     first_row: dict[tuple[str, str], int] = {}
     plans = []

@@ -5,14 +5,10 @@ No writes and no rules beyond the file's shape: ``actions.plan_intake`` judges t
 from __future__ import annotations
 
 import csv
-import datetime
 import io
-import zipfile
-
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from luoshi.errors import ActionError
+from luoshi.tasks.exports import cell_text, sheet_rows
 
 READABLE_SUFFIXES = (".xlsx", ".csv")
 
@@ -57,7 +53,7 @@ def read_list(data: bytes, filename: str) -> list[dict]:
         raise ActionError(f"表头缺少 {'、'.join(missing)} 列: 第一行应为编号、类别、标题、领衔人等列名")
     rows = []
     for line, values in enumerate(table, start=2):
-        cells = [_cell(v) for v in values]
+        cells = [cell_text(v) for v in values]
         if not any(cells):
             continue
         row: dict = {"_row": line}
@@ -71,11 +67,7 @@ def read_list(data: bytes, filename: str) -> list[dict]:
 
 
 def _xlsx(data: bytes):
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ActionError("无法读取该文件: 请上传 Excel (.xlsx) 或 CSV 格式的清单") from exc
-    return iter(list(wb.worksheets[0].iter_rows(values_only=True)))
+    return sheet_rows(data, "无法读取该文件: 请上传 Excel (.xlsx) 或 CSV 格式的清单")
 
 
 def _csv(data: bytes):
@@ -92,15 +84,3 @@ def _csv(data: bytes):
     if any(ord(c) < 32 and c not in "\t\r\n" for c in text):
         raise ActionError("这不是文本格式的 CSV 文件: 请上传 UTF-8 或 GB18030 编码的 .csv,或 .xlsx 清单")
     return iter(list(csv.reader(io.StringIO(text))))
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()

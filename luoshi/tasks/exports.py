@@ -73,14 +73,19 @@ def export_ledger(report, tasks) -> bytes:
     return out.getvalue()
 
 
-def read_ledger(data: bytes) -> list[dict]:
-    """Rows of a 分工方案 workbook as dicts of strings keyed by column title."""
+def sheet_rows(data: bytes, refusal: str):
+    """The rows of a workbook's first sheet as tuples of values; ActionError(``refusal``) when the bytes
+    are not a readable .xlsx."""
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ActionError("无法读取该文件: 请上传从本系统导出的 .xlsx 分工方案") from exc
-    ws = wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
+        raise ActionError(refusal) from exc
+    return iter(list(wb.worksheets[0].iter_rows(values_only=True)))
+
+
+def read_ledger(data: bytes) -> list[dict]:
+    """Rows of a 分工方案 workbook as dicts of strings keyed by column title."""
+    rows = sheet_rows(data, "无法读取该文件: 请上传从本系统导出的 .xlsx 分工方案")
     header = [str(c or "").strip() for c in next(rows, ())]
     missing = [c for c in ("序号", "工作任务") if c not in header]
     if missing:
@@ -92,12 +97,13 @@ def read_ledger(data: bytes) -> list[dict]:
         record: dict[str, int | str] = {"_row": number}
         for name, value in zip(header, values, strict=False):
             if name in COLUMNS:
-                record[name] = _cell(value)
+                record[name] = cell_text(value)
         out.append(record)
     return out
 
 
-def _cell(value) -> str:
+def cell_text(value) -> str:
+    """A spreadsheet cell as text: dates in ISO form, whole numbers without ``.0``."""
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
@@ -122,10 +128,7 @@ class RowPlan:
 def plan_import(report, rows: list[dict]) -> list[RowPlan]:
     """What applying these rows would change, row by row, with the errors that stop a row."""
     tasks = {t.code: t for t in Task.objects.filter(report=report).prefetch_related("co_units", "tags")}
-    units: dict[str, Unit] = {}
-    for u in Unit.objects.filter(government_id=report.government_id):
-        for name in (u.short_name, u.name):
-            units.setdefault(name, u)
+    units = Unit.by_label(report.government_id)
     leaders: dict[str, User] = {}
     for user in User.objects.filter(government_id=report.government_id):
         leaders.setdefault(user.display_name, user)

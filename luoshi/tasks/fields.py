@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 # Tags may contain 顿号 (programme names such as “留得住、用得好”), so only commas, semicolons and new
-# lines separate tags; unit names never contain punctuation, so 顿号 separates units too.
+# lines separate tags; unit names never contain punctuation, so 顿号 and / separate units too.
 TAG_SPLIT = re.compile(r"[,，;；\n]+")
-UNIT_SPLIT = re.compile(r"[,，、;；\s]+")
+UNIT_SPLIT = re.compile(r"[,，、;；/\s]+")
 TAG_JOIN = "；"
 
 
