@@ -6,10 +6,10 @@ from the proposed handling units) with its ``Proposal`` beside it, in the ledger
 and session (``WorkReport`` with ``source=Source.PROPOSALS``). The engine's 主办/会办 suggestion, with its
 reasons, is kept in ``Task.suggestion`` as for report tasks.
 
-Deadline: three months from 交办 by default (docs/architecture.md, Domain rules). Intake stores none: the matter is a draft
-until 交办, and ``tasks.actions.publish`` sets no deadline (only a report task gets the report year's
-31 December, at creation). The rule belongs to the proposals' 交办, a later action of this module that
-wraps ``tasks.actions.publish`` and sets ``deadline`` to 交办 + 3 months (at most 6 for complex matters).
+Deadline: three months from 交办 by default (docs/architecture.md, Domain rules). Intake stores none: a
+proposals ledger gives its new matters none (``WorkReport.default_deadline``) and ``tasks.actions.publish``
+sets none. The rule belongs to the proposals' 交办, a later action of this module that wraps
+``tasks.actions.publish`` and sets ``deadline`` to 交办 + 3 months (at most 6 for complex matters).
 """
 
 from __future__ import annotations
@@ -215,7 +215,7 @@ def apply_intake(
             task.pk,
             actor,
             task.version,
-            {"lead_unit": plan.lead_unit, "co_units": plan.co_units, "deadline": None},
+            {"lead_unit": plan.lead_unit, "co_units": plan.co_units},
             learn=False,
         )
         proposals.append(

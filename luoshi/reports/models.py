@@ -7,6 +7,8 @@ docs/architecture.md, "The supervised matter".
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 
@@ -54,3 +56,10 @@ class WorkReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.government} {self.year} {self.title}"
+
+    def default_deadline(self) -> datetime.date | None:
+        """A new matter's deadline: the ledger year's 31 December, except a proposal's, which runs from
+        its 交办 (three months by default) and so is set then."""
+        if self.source == Source.PROPOSALS:
+            return None
+        return datetime.date(self.year, 12, 31)

@@ -5,8 +5,6 @@ One-row rules live here; every multi-row write is in ``actions.py``; every permi
 
 from __future__ import annotations
 
-import datetime
-
 from django.conf import settings
 from django.db import models
 
@@ -158,10 +156,6 @@ class Task(models.Model):
 
     def co_unit_labels(self) -> list[str]:
         return [u.label for u in self.co_units.all()]
-
-    @staticmethod
-    def default_deadline(year: int) -> datetime.date:
-        return datetime.date(year, 12, 31)
 
 
 class Milestone(models.Model):

@@ -72,7 +72,7 @@ def _create_task(report: WorkReport, actor, p: DraftTask, position: int) -> Task
         theme_title=p.theme_title[:300],
         targets=p.targets,
         ongoing=p.ongoing,
-        deadline=None if p.ongoing else Task.default_deadline(report.year),
+        deadline=None if p.ongoing else report.default_deadline(),
         suggestion=p.suggestion,
     )
     if p.tags:
