@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from openpyxl import load_workbook
 
 from luoshi import access
 from luoshi.errors import ActionError
 from luoshi.text import InputError
+from luoshi.text.readers import cell_text, decode_bytes, read_sheet
 from luoshi.text.units import parse_units
 
 from . import actions
@@ -38,23 +36,16 @@ def catalog_from_upload(upload):
     data = upload.read()
     if name.endswith(".xlsx"):
         try:
-            ws = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-        except Exception as exc:  # openpyxl raises many kinds of errors for files that are not workbooks
+            rows = read_sheet(data)
+        except InputError as exc:
             raise ActionError("无法读取该 Excel 文件") from exc
-        lines = []
-        for row in ws.iter_rows(values_only=True):
-            cells = ['"' + str(c if c is not None else "").replace('"', '""') + '"' for c in row[:4]]
-            lines.append(",".join(cells))
+        lines = ['"' + '","'.join(cell_text(c).replace('"', '""') for c in row[:4]) + '"' for row in rows]
         text = "\n".join(lines)
     elif name.endswith(".csv"):
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = data.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise ActionError("CSV 文件不是 UTF-8 或 GB18030 编码")
+        try:
+            text = decode_bytes(data, "CSV 文件")
+        except InputError as exc:
+            raise ActionError("CSV 文件不是 UTF-8 或 GB18030 编码") from exc
     else:
         raise ActionError("只支持 .csv 或 .xlsx 格式的单位目录")
     try:

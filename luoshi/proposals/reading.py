@@ -8,7 +8,8 @@ import csv
 import io
 
 from luoshi.errors import ActionError
-from luoshi.tasks.exports import cell_text, sheet_rows
+from luoshi.text import InputError
+from luoshi.text.readers import cell_text, decode_bytes, read_sheet
 
 READABLE_SUFFIXES = (".xlsx", ".csv")
 
@@ -67,20 +68,17 @@ def read_list(data: bytes, filename: str) -> list[dict]:
 
 
 def _xlsx(data: bytes):
-    return sheet_rows(data, "无法读取该文件: 请上传 Excel (.xlsx) 或 CSV 格式的清单")
+    try:
+        return iter(read_sheet(data))
+    except InputError as exc:
+        raise ActionError("无法读取该文件: 请上传 Excel (.xlsx) 或 CSV 格式的清单") from exc
 
 
 def _csv(data: bytes):
     if b"\x00" in data:
         raise ActionError("这不是文本格式的 CSV 文件: 请上传 UTF-8 或 GB18030 编码的 .csv,或 .xlsx 清单")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ActionError("无法识别文件编码: 请将清单另存为 UTF-8 或 GB18030 编码的 .csv")
-    if any(ord(c) < 32 and c not in "\t\r\n" for c in text):
-        raise ActionError("这不是文本格式的 CSV 文件: 请上传 UTF-8 或 GB18030 编码的 .csv,或 .xlsx 清单")
+    try:
+        text = decode_bytes(data, "清单")
+    except InputError as exc:
+        raise ActionError("无法识别文件编码: 请将清单另存为 UTF-8 或 GB18030 编码的 .csv") from exc
     return iter(list(csv.reader(io.StringIO(text))))

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import datetime
 import io
-import zipfile
 from dataclasses import dataclass, field
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
-from openpyxl.utils.exceptions import InvalidFileException
 
 from luoshi.accounts.models import Unit, User
 from luoshi.errors import ActionError
+from luoshi.text import InputError
+from luoshi.text.readers import cell_text, read_sheet
 
 from .actions import display
 from .fields import TAG_JOIN, split_tags, split_units
@@ -73,19 +73,12 @@ def export_ledger(report, tasks) -> bytes:
     return out.getvalue()
 
 
-def sheet_rows(data: bytes, refusal: str):
-    """The rows of a workbook's first sheet as tuples of values; ActionError(``refusal``) when the bytes
-    are not a readable .xlsx."""
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ActionError(refusal) from exc
-    return iter(list(wb.worksheets[0].iter_rows(values_only=True)))
-
-
 def read_ledger(data: bytes) -> list[dict]:
     """Rows of a 分工方案 workbook as dicts of strings keyed by column title."""
-    rows = sheet_rows(data, "无法读取该文件: 请上传从本系统导出的 .xlsx 分工方案")
+    try:
+        rows = iter(read_sheet(data))
+    except InputError as exc:
+        raise ActionError("无法读取该文件: 请上传从本系统导出的 .xlsx 分工方案") from exc
     header = [str(c or "").strip() for c in next(rows, ())]
     missing = [c for c in ("序号", "工作任务") if c not in header]
     if missing:
@@ -100,19 +93,6 @@ def read_ledger(data: bytes) -> list[dict]:
                 record[name] = cell_text(value)
         out.append(record)
     return out
-
-
-def cell_text(value) -> str:
-    """A spreadsheet cell as text: dates in ISO form, whole numbers without ``.0``."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
 
 
 @dataclass

@@ -8,6 +8,7 @@ says what is wrong and what to do, so the command line and the web upload can sh
 
 from __future__ import annotations
 
+import datetime
 import io
 import logging
 import os
@@ -464,3 +465,32 @@ def _decrypt(reader: pypdf.PdfReader, name: str) -> None:
         opened = 0
     if not opened:
         raise InputError(f"{name} 是加密的 PDF(需要密码): 请提供未加密的文件, 或另存为 .txt/.docx")
+
+
+# ---------------------------------------------------------------------------------------------- tables
+
+
+def read_sheet(data: bytes, name: str = "输入") -> list[tuple[object, ...]]:
+    """The rows of an .xlsx workbook's first sheet, as tuples of cell values; InputError when the
+    bytes are not a readable workbook."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        return list(workbook.worksheets[0].iter_rows(values_only=True))
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError) as exc:
+        raise InputError(f"{name} 不是可读取的 Excel (.xlsx) 文件") from exc
+
+
+def cell_text(value: object) -> str:
+    """A spreadsheet cell as text: dates in ISO form, whole numbers without ``.0``, text stripped."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
