@@ -19,8 +19,7 @@ from luoshi.tracking import actions as tracking
 from luoshi.tracking import health
 from luoshi.tracking.models import SupervisionOrder
 from tests.web.conftest import publish_to_education
-from tests.web.test_api import call, token_for
-from tests.web.tracking_helpers import bj
+from tests.web.tracking_helpers import acknowledge_and_report, bj
 
 MEETING = json.loads((Path(__file__).parent.parent / "data" / "meeting-2026-12.json").read_text(encoding="utf-8"))
 
@@ -75,16 +74,17 @@ def test_only_the_units_of_a_meeting_matter_see_it(client_for, meeting_matter, l
 
 
 def test_a_meeting_matter_is_tracked_lit_and_escalated_like_a_report_task(client, meeting_matter, liaison, supervisor):
-    with time_machine.travel(bj(2026, 1, 6), tick=True):
-        acknowledged = call(client, "post", f"/api/tasks/{meeting_matter.pk}/acknowledge", token=token_for(liaison))
-        assert acknowledged.status_code == 200 and acknowledged.json()["status"] == "acknowledged"
-    with time_machine.travel(bj(2026, 1, 20), tick=True):
-        report, created = tracking.submit_report(
-            meeting_matter.pk, liaison, period="2026-01", percent=10, narrative="完成三所幼儿园选址。"
-        )
-        assert created
-        tracking.review_report(report.pk, supervisor, decision="accepted")
-    meeting_matter.refresh_from_db()
+    acknowledge_and_report(
+        client,
+        meeting_matter,
+        liaison,
+        supervisor,
+        acknowledged=bj(2026, 1, 6),
+        reported=bj(2026, 1, 20),
+        period="2026-01",
+        percent=10,
+        narrative="完成三所幼儿园选址。",
+    )
     assert meeting_matter.status == Status.IN_PROGRESS
 
     # February's and March's reports never come: two missed in a row turn the light red

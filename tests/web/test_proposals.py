@@ -19,9 +19,8 @@ from luoshi.proposals.reading import read_list
 from luoshi.reports.models import Source, WorkReport
 from luoshi.tasks import actions as task_actions
 from luoshi.tasks.models import Status, Task
-from luoshi.tracking import actions as tracking
-from tests.web.test_api import call, token_for
-from tests.web.tracking_helpers import bj
+from tests.web.test_api import call
+from tests.web.tracking_helpers import acknowledge_and_report, bj
 
 LIST = Path(__file__).parent.parent / "data" / "proposals-2026.csv"
 SESSION = "海西州第十五届人大第三次会议"
@@ -242,16 +241,17 @@ def test_the_api_shows_one_proposal_or_404(client, published, supervisor, liaiso
 
 def test_an_imported_proposal_is_acknowledged_and_reported_like_any_matter(client, published, liaison, supervisor):
     matter = published["1"].task
-    with time_machine.travel(bj(2026, 3, 6), tick=True):
-        acknowledged = call(client, "post", f"/api/tasks/{matter.pk}/acknowledge", token=token_for(liaison))
-        assert acknowledged.status_code == 200 and acknowledged.json()["status"] == "acknowledged"
-    with time_machine.travel(bj(2026, 3, 20), tick=True):
-        report, created = tracking.submit_report(
-            matter.pk, liaison, period="2026-03", percent=20, narrative="已与王海燕代表面商,完成两所幼儿园选址。"
-        )
-        assert created
-        tracking.review_report(report.pk, supervisor, decision="accepted")
-    matter.refresh_from_db()
+    acknowledge_and_report(
+        client,
+        matter,
+        liaison,
+        supervisor,
+        acknowledged=bj(2026, 3, 6),
+        reported=bj(2026, 3, 20),
+        period="2026-03",
+        percent=20,
+        narrative="已与王海燕代表面商,完成两所幼儿园选址。",
+    )
     assert matter.status == Status.IN_PROGRESS
     response = call(client, "get", f"/api/proposals/{published['1'].pk}", user=liaison)
     assert response.json()["status"] == "in_progress"

@@ -17,6 +17,26 @@ def bj(year, month, day, hour=10) -> datetime.datetime:
     return datetime.datetime(year, month, day, hour, tzinfo=BEIJING)
 
 
+def acknowledge_and_report(client, matter, liaison, supervisor, *, acknowledged, reported, period, percent, narrative):
+    """The lead liaison acknowledges ``matter`` through the API on ``acknowledged``, reports on ``reported``
+    and the office accepts the report: the matter ends in progress."""
+    import time_machine
+
+    from luoshi.tracking import actions as tracking
+    from tests.web.test_api import call, token_for
+
+    with time_machine.travel(acknowledged, tick=True):
+        response = call(client, "post", f"/api/tasks/{matter.pk}/acknowledge", token=token_for(liaison))
+        assert response.status_code == 200 and response.json()["status"] == "acknowledged"
+    with time_machine.travel(reported, tick=True):
+        report, created = tracking.submit_report(
+            matter.pk, liaison, period=period, percent=percent, narrative=narrative
+        )
+        assert created
+        tracking.review_report(report.pk, supervisor, decision="accepted")
+    matter.refresh_from_db()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
