@@ -43,28 +43,18 @@ def escalate_task(task: Task, today: datetime.date, remind_days: int, config=Non
         if task.deadline and not task.ongoing and task.status != Status.CLOSING:
             due_items.append((f"deadline:{task.deadline}", task.deadline, "任务完成时限"))
 
+        def remind(kind: str, ident: str, due: datetime.date, subject: str, title: str) -> None:
+            """One 提醒 (``remind``) or 催办 (``urge``) and its notification, once per key."""
+            key = f"{kind}:{task.pk}:{ident}"
+            if _step(Reminder, kind=kind, task=task, due=due, subject=subject, key=key, on=today):
+                counts["reminders" if kind == "remind" else "urges"] += 1
+                counts["notifications"] += notify(
+                    unit_users, task=task, kind=kind, title=title, body=task.text[:80], units=[task.lead_unit], on=today
+                )
+
         for ident, due, subject in due_items:
             if 0 <= (due - today).days <= remind_days:
-                step = _step(
-                    Reminder,
-                    kind="remind",
-                    task=task,
-                    due=due,
-                    subject=subject,
-                    key=f"remind:{task.pk}:{ident}",
-                    on=today,
-                )
-                if step:
-                    counts["reminders"] += 1
-                    counts["notifications"] += notify(
-                        unit_users,
-                        task=task,
-                        kind="remind",
-                        title=f"提醒: {task.code} {subject}将于 {due:%Y-%m-%d} 到期",
-                        body=task.text[:80],
-                        units=[task.lead_unit],
-                        on=today,
-                    )
+                remind("remind", ident, due, subject, f"提醒: {task.code} {subject}将于 {due:%Y-%m-%d} 到期")
         missed = [item for item in due_items if item[1] < today]
         latest_missed = max(
             (item for item in missed if item[0].startswith("report:")), key=lambda i: i[1], default=None
@@ -74,20 +64,7 @@ def escalate_task(task: Task, today: datetime.date, remind_days: int, config=Non
         ):
             if ident.startswith("deadline:") and ((current and current.reported) or 0) >= 100:
                 continue
-            step = _step(
-                Reminder, kind="urge", task=task, due=due, subject=subject, key=f"urge:{task.pk}:{ident}", on=today
-            )
-            if step:
-                counts["urges"] += 1
-                counts["notifications"] += notify(
-                    unit_users,
-                    task=task,
-                    kind="urge",
-                    title=f"催办: {task.code} {subject}已于 {due:%Y-%m-%d} 到期未报",
-                    body=task.text[:80],
-                    units=[task.lead_unit],
-                    on=today,
-                )
+            remind("urge", ident, due, subject, f"催办: {task.code} {subject}已于 {due:%Y-%m-%d} 到期未报")
 
         if current is not None and current.light == "red":
             turned = health.changes_newest_first().filter(task=task, new="red").first()
