@@ -118,11 +118,9 @@ def _light_counts(report) -> dict:
     from luoshi.tracking import health
 
     counts = {"green": 0, "yellow": 0, "red": 0}
-    tasks = report.tasks.filter(kind="task", published_at__isnull=False).prefetch_related("milestones")
-    for task in tasks.select_related("report"):
-        h = health.compute(task)
-        if h is not None:
-            counts[h.light] += 1
+    published = report.tasks.filter(kind="task", published_at__isnull=False).values_list("id", flat=True)
+    for light in health.compute_many(list(published)).values():
+        counts[light.light] += 1
     return counts if any(counts.values()) else {}
 
 

@@ -9,7 +9,7 @@ leader and locality is then done on those rows in memory.
 The light shown is the one last recorded on or before the day asked (``health.compute`` is the rule;
 this module only reads its recorded results, so a page over 10,000 tasks stays fast). The one exception is
 the 通报 as it stands today (``circular_rows``), which applies the rule to a ledger's tasks with
-``current_lights``; a numbered 通报 freezes ``snapshot`` of the recorded figures.
+``health.compute_many``; a numbered 通报 freezes ``snapshot`` of the recorded figures.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Avg, Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -246,32 +246,13 @@ class Group:
         }
 
 
-def current_lights(task_ids, day: datetime.date) -> dict[int, health.Health]:
-    """Each task's light on ``day`` as the rule (``health.compute``) gives it now, not as last recorded:
-    a light the daily run has not recorded yet is seen. A fixed number of queries."""
-    tasks = (
-        health.with_inputs(Task.objects.filter(id__in=task_ids))
-        .select_related("report", "report__tracking_settings")
-        .prefetch_related(
-            "milestones", Prefetch("progress_reports", queryset=ProgressReport.objects.select_related("review"))
-        )
-    )
-    out = {}
-    for task in tasks:
-        reports = list(task.progress_reports.all())
-        light = health.compute(task, day, reports=reports, given=health.inputs(task))
-        if light is not None:
-            out[task.pk] = light
-    return out
-
-
 def circular_rows(report, day: datetime.date | None = None) -> list[Row]:
     """通报 as it stands: the ledger's red and yellow published tasks on ``day`` with their current light
-    (``current_lights``) and 督办单, red first, in ledger order within a light."""
+    (``health.compute_many``) and 督办单, red first, in ledger order within a light."""
     day = day or timezone.localdate()
     tasks = report.tasks.filter(kind="task", published_at__isnull=False)
     rows = collect(tasks, day)
-    lights = current_lights([r.id for r in rows], day)
+    lights = health.compute_many([r.id for r in rows], day)
     listed = []
     for row in rows:
         light = lights.get(row.id)
