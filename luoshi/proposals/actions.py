@@ -225,7 +225,6 @@ def apply_intake(
                 kind=plan.kind,
                 session=intake.session,
                 number=plan.number,
-                title=plan.title,
                 **plan.fields,
             )
         )

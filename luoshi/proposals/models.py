@@ -29,7 +29,6 @@ class Proposal(models.Model):
     kind = models.CharField("类别", max_length=12, choices=Kind.choices)
     session = models.CharField("届次会议", max_length=100, help_text="如 第十五届人大第三次会议")
     number = models.CharField("编号", max_length=40)
-    title = models.CharField("标题", max_length=300)
     lead_author = models.CharField("领衔人", max_length=100, blank=True)
     co_signers = models.TextField("附议人", blank=True)
     group = models.CharField("代表团/界别", max_length=100, blank=True)
@@ -45,3 +44,8 @@ class Proposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.session} {self.get_kind_display()} 第{self.number}号 {self.title[:30]}"
+
+    @property
+    def title(self) -> str:
+        """The title (案由) is the matter's text: edited in one place, the ledger's."""
+        return self.task.text

@@ -30,7 +30,6 @@ class Migration(migrations.Migration):
                     models.CharField(help_text="如 第十五届人大第三次会议", max_length=100, verbose_name="届次会议"),
                 ),
                 ("number", models.CharField(max_length=40, verbose_name="编号")),
-                ("title", models.CharField(max_length=300, verbose_name="标题")),
                 ("lead_author", models.CharField(blank=True, max_length=100, verbose_name="领衔人")),
                 ("co_signers", models.TextField(blank=True, verbose_name="附议人")),
                 ("group", models.CharField(blank=True, max_length=100, verbose_name="代表团/界别")),
