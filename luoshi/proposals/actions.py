@@ -23,7 +23,7 @@ from luoshi.accounts.models import Government, Unit
 from luoshi.errors import ActionError
 from luoshi.reports.models import Source, WorkReport
 from luoshi.tasks import actions as task_actions
-from luoshi.tasks.decomposing import engine_inputs
+from luoshi.tasks.decomposing import engine_inputs, suggest_for
 from luoshi.tasks.fields import split_units
 from luoshi.tasks.models import Task
 
@@ -166,13 +166,7 @@ def plan_intake(government: Government, rows: list[dict], *, session: str, year:
             "proposed_units": proposed,
         }
         if catalog is not None and plan.title:
-            from luoshi.text import suggest_units
-
-            result = suggest_units(plan.title, catalog, section=plan.fields["content"][:200], overrides=overrides)
-            plan.suggestion = {
-                "leads": [s.to_dict() for s in result.leads],
-                "co_units": [s.to_dict() for s in result.co_units],
-            }
+            plan.suggestion = suggest_for(plan.title, catalog, overrides, section=plan.fields["content"][:200])
     return Intake(session=session, year=year, plans=plans, ledger=ledger)
 
 

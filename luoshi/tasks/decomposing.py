@@ -70,9 +70,22 @@ def engine_inputs(government: Government) -> tuple[Catalog | None, dict[str, str
     return catalog, overrides_for(government) if catalog else {}
 
 
+def suggestion(leads, co_units) -> dict:
+    """The engine's lead and co-unit suggestions as a draft matter keeps them (``Task.suggestion``)."""
+    return {"leads": [s.to_dict() for s in leads], "co_units": [s.to_dict() for s in co_units]}
+
+
+def suggest_for(text: str, catalog, overrides, *, theme: str | None = None, section: str | None = None) -> dict:
+    """The engine's suggestion for one matter's text against a catalog and the office's learned terms."""
+    from luoshi.text import suggest_units
+
+    result = suggest_units(text, catalog, theme=theme, section=section, overrides=overrides)
+    return suggestion(result.leads, result.co_units)
+
+
 def decompose_for(government: Government, text: str, year: int | None):
     """Decompose ``text`` with the government's catalog; returns (document, draft tasks)."""
-    from luoshi.text import decompose, suggest_units
+    from luoshi.text import decompose
 
     if not text or not text.strip():
         raise ActionError("报告内容为空")
@@ -102,12 +115,10 @@ def decompose_for(government: Government, text: str, year: int | None):
                 drafts.append(DraftTask(code=f"{prefix}.0.{n}", kind="guidance", text=sentence, span=span, **common))
             for theme in section.themes:
                 for task in theme.tasks:
-                    leads, co_units = task.leads, task.co_units
                     if overrides and catalog is not None:
-                        result = suggest_units(
-                            task.text, catalog, theme=theme.title, section=section.title, overrides=overrides
-                        )
-                        leads, co_units = result.leads, result.co_units
+                        suggested = suggest_for(task.text, catalog, overrides, theme=theme.title, section=section.title)
+                    else:
+                        suggested = suggestion(task.leads, task.co_units)
                     drafts.append(
                         DraftTask(
                             code=task.code,
@@ -118,10 +129,7 @@ def decompose_for(government: Government, text: str, year: int | None):
                             targets="\n".join(t.text for t in task.targets),
                             ongoing=task.ongoing,
                             tags=list(task.programmes),
-                            suggestion={
-                                "leads": [s.to_dict() for s in leads],
-                                "co_units": [s.to_dict() for s in co_units],
-                            },
+                            suggestion=suggested,
                             **common,
                         )
                     )
