@@ -40,7 +40,7 @@ class Status(models.TextChoices):
 
 
 # The moves the lifecycle makes by itself (publish, 签收, the first report, a closing request and its
-# decision). The office may still correct a status by hand on the edit page; that change is audited.
+# decision, reopening a closed matter). The office may still correct a status by hand on the edit page; that change is audited.
 MOVES: dict[str, frozenset[str]] = {
     Status.DRAFT: frozenset({Status.ASSIGNED}),
     Status.ASSIGNED: frozenset({Status.ACKNOWLEDGED}),
@@ -48,7 +48,7 @@ MOVES: dict[str, frozenset[str]] = {
     Status.IN_PROGRESS: frozenset({Status.CLOSING}),
     Status.ONGOING: frozenset({Status.CLOSING}),
     Status.CLOSING: frozenset({Status.CLOSED, Status.IN_PROGRESS, Status.ONGOING}),
-    Status.CLOSED: frozenset(),
+    Status.CLOSED: frozenset({Status.IN_PROGRESS}),  # reopened: a proposal's 再次办理 after 不满意
 }
 # Where a matter stands once acknowledged, in each phase of the work.
 ACTIVE = frozenset({Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.ONGOING})
@@ -67,6 +67,7 @@ class Task(models.Model):
         ("quarterly", "每季度"),
         ("half_yearly", "每半年"),
         ("yearly", "每年"),
+        ("none", "办结时报送"),  # no periodic reports: judged by its deadline only (e.g. a proposal's reply)
     ]
 
     report = models.ForeignKey(WorkReport, on_delete=models.CASCADE, related_name="tasks", verbose_name="工作报告")

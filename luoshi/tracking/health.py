@@ -3,6 +3,8 @@
 Health is never stored as truth: ``compute`` reads deadlines, milestones, reports and reviews as they
 stood on ``day``; only the *changes* of light are stored (``HealthChange``) for history.
 Rules (bands per ledger in ``TrackingSettings``; defaults in docs/architecture.md, Domain rules):
+- a matter with no reporting cycle (``cycle="none"``, e.g. a proposal awaiting its reply) is judged by
+  its deadline alone: no 序时进度; done once it asks to be closed;
 - red: progress more than ``red_behind`` points behind 序时进度; a milestone or the deadline passed
   unmet; ``missing_in_a_row_red`` reports in a row missing;
 - yellow: progress ``yellow_behind``–``red_behind`` points behind; the latest report overdue; a returned
@@ -180,7 +182,8 @@ def compute(
     standing = [r for r in reports if not r.returned]
     reported = standing[-1].percent if standing else (0 if reports else None)
     expected = None
-    if not task.ongoing and task.deadline and task.deadline > published:
+    judged_by_deadline = task.cycle not in periods_mod.MONTHS  # no periodic reports, no 序时进度
+    if not judged_by_deadline and not task.ongoing and task.deadline and task.deadline > published:
         share = (day - published).days / (task.deadline - published).days
         expected = round(100 * min(1.0, max(0.0, share)))
     if expected is not None:
@@ -190,7 +193,8 @@ def compute(
         elif behind >= s.yellow_behind:
             yellow.append(f"进度 {reported or 0}% 落后序时进度 {expected}% {behind} 个百分点")
 
-    if task.deadline and not task.ongoing and task.deadline < day and (reported or 0) < 100:
+    done = task.status == Status.CLOSING if judged_by_deadline else (reported or 0) >= 100
+    if task.deadline and not task.ongoing and task.deadline < day and not done:
         red.append(f"已过完成时限 {task.deadline:%Y-%m-%d} 仍未完成")
     milestones = given.milestones if given is not None and given.milestones is not None else task.milestones.all()
     for m in milestones:

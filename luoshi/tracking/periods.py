@@ -88,7 +88,9 @@ def parse(cycle: str, due_day: int, key: str) -> Period | None:
 
 def periods_between(cycle: str, due_day: int, start: datetime.date, end: datetime.date) -> list[Period]:
     """Every period whose report falls due on or after ``start`` and whose period begins by ``end``."""
-    out = []
+    out: list[Period] = []
+    if cycle not in MONTHS:  # "none": a matter reported on only when it is done
+        return out
     period = period_at(cycle, due_day, start)
     while period.start <= end:
         if period.due >= start:
