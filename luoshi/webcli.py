@@ -141,6 +141,7 @@ def simulate_demo_year(report, users: dict, today: datetime.date) -> dict:
     acknowledge (a few late), report on time, late or not at all, some reports are returned and
     answered, the office reviews, and the daily escalation runs, so lights, inboxes, reminders and
     supervision orders have something to show. Called once, when the demo ledger is created."""
+    from luoshi.ops.daily import run_daily
     from luoshi.tasks import actions
     from luoshi.tasks.models import ACTIVE, Status
     from luoshi.tracking import actions as tracking
@@ -218,7 +219,7 @@ def simulate_demo_year(report, users: dict, today: datetime.date) -> dict:
             elif event[0] == "instruct":
                 tracking.instruct(task.pk, leader, text="请加快推进, 确保年底前全面完成。", at=_at(day))
         if day in runs or day == today:
-            tracking.run_escalation(day, send=False)
+            run_daily(day, send=False)
         day += datetime.timedelta(days=1)
     return {"days": (today - start).days}
 

@@ -282,7 +282,7 @@ def test_items_after_the_days_digest_wait_for_the_next_days_digest(tracked_task,
 
 
 def test_send_reminders_loop_runs_again_after_its_interval(db, settings, monkeypatch):
-    from luoshi.tracking.management.commands import send_reminders
+    from luoshi.ops.management.commands import send_reminders
 
     settings.LUOSHI_REMINDER_INTERVAL = 3600
     slept = []

@@ -11,7 +11,7 @@ by its name here. ``at``/``on`` parameters exist so that history can be simulate
 they default to now.
 """
 
-from .escalation import escalate_task, run_escalation
+from .escalation import escalate_task, run_escalation, step
 from .lights import record_health, settings_for
 from .notify import dispatch, liaisons, mark_read, notify, supervisors, task_url
 from .progress import acknowledge, contribute, open_period, review_report, submit_report
@@ -35,6 +35,7 @@ __all__ = [
     "review_report",
     "run_escalation",
     "settings_for",
+    "step",
     "submit_report",
     "supervisors",
     "task_url",

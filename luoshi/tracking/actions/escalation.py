@@ -19,7 +19,7 @@ from .lights import record_health
 from .notify import dispatch, liaisons, notify
 
 
-def _step(model, **fields):
+def step(model, **fields):
     """Create one escalation record; None if its key exists (the DB's unique constraint decides)."""
     try:
         with transaction.atomic():
@@ -46,7 +46,7 @@ def escalate_task(task: Task, today: datetime.date, remind_days: int, config=Non
         def remind(kind: str, ident: str, due: datetime.date, subject: str, title: str) -> None:
             """One 提醒 (``remind``) or 催办 (``urge``) and its notification, once per key."""
             key = f"{kind}:{task.pk}:{ident}"
-            if _step(Reminder, kind=kind, task=task, due=due, subject=subject, key=key, on=today):
+            if step(Reminder, kind=kind, task=task, due=due, subject=subject, key=key, on=today):
                 counts["reminders" if kind == "remind" else "urges"] += 1
                 counts["notifications"] += notify(
                     unit_users, task=task, kind=kind, title=title, body=task.text[:80], units=[task.lead_unit], on=today
@@ -70,7 +70,7 @@ def escalate_task(task: Task, today: datetime.date, remind_days: int, config=Non
             turned = health.changes_newest_first().filter(task=task, new="red").first()
             since = turned.on if turned else today
             number = f"督{today:%Y}-{task.pk:04d}-{since:%m%d}"
-            order = _step(
+            order = step(
                 SupervisionOrder,
                 task=task,
                 number=number,
@@ -93,7 +93,7 @@ def escalate_task(task: Task, today: datetime.date, remind_days: int, config=Non
 
 
 def run_escalation(today: datetime.date | None = None, *, send: bool = True) -> dict:
-    """The daily run of ``send_reminders``: every published task's steps, then the deliveries."""
+    """The ladder for every published matter (``luoshi.ops.daily.run_daily`` adds each kind's own steps), then the deliveries."""
     today = today or timezone.localdate()
     remind_days = settings.LUOSHI_REMIND_DAYS
     totals = {"tasks": 0, "reminders": 0, "urges": 0, "orders": 0, "notifications": 0, "deliveries": 0, "failed": 0}

@@ -13,7 +13,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from luoshi.tracking import actions
+from luoshi.ops.daily import run_daily
 
 
 class Command(BaseCommand):
@@ -32,7 +32,7 @@ class Command(BaseCommand):
                 raise CommandError(f"--today 须为 YYYY-MM-DD: {today}") from None
         while True:
             started = time.monotonic()
-            totals = actions.run_escalation(day)
+            totals = run_daily(day)
             self.stdout.write(" ".join(f"{k}={v}" for k, v in totals.items()))
             if not loop:
                 return
