@@ -18,6 +18,11 @@ LUOSHI_WEBHOOK_TIMEOUT     seconds before a webhook call is abandoned and retrie
 LUOSHI_DELIVERY_ATTEMPTS   attempts before a delivery is marked failed (default 5)
 LUOSHI_RETRY_BASE_SECONDS  first retry delay; doubled on each further attempt (default 300)
 LUOSHI_REMINDER_INTERVAL   seconds between runs of `send_reminders --loop` (default 86400)
+LUOSHI_PROPOSAL_REPLY_MONTHS  months from 交办 to a suggestion's or proposal's reply (default 3)
+LUOSHI_PROPOSAL_MAX_MONTHS    longest handling time the office may give a complex one (default 6)
+LUOSHI_PROPOSAL_OPINION_DAYS  days from 交办 within which 会办 units send their opinion (default 30)
+LUOSHI_PROPOSAL_REDO_MONTHS   months given for 再次办理 after an author's 不满意 (default 1)
+LUOSHI_VERDICT_LINK_DAYS      days an author's verdict link works (default 60)
 EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, EMAIL_USE_SSL, EMAIL_TIMEOUT,
 DEFAULT_FROM_EMAIL         SMTP for notifications (defaults: localhost:25, no auth, 10 s, luoshi@localhost)
 LUOSHI_TLS                 "1" when users reach the site over HTTPS: secure cookies, HSTS, redirect to https (default off)
@@ -90,6 +95,11 @@ LUOSHI_WEBHOOK_TIMEOUT = float(os.environ.get("LUOSHI_WEBHOOK_TIMEOUT") or 5)
 LUOSHI_DELIVERY_ATTEMPTS = int(os.environ.get("LUOSHI_DELIVERY_ATTEMPTS") or 5)
 LUOSHI_RETRY_BASE_SECONDS = int(os.environ.get("LUOSHI_RETRY_BASE_SECONDS") or 300)
 LUOSHI_REMINDER_INTERVAL = int(os.environ.get("LUOSHI_REMINDER_INTERVAL") or 86400)
+LUOSHI_PROPOSAL_REPLY_MONTHS = int(os.environ.get("LUOSHI_PROPOSAL_REPLY_MONTHS") or 3)
+LUOSHI_PROPOSAL_MAX_MONTHS = int(os.environ.get("LUOSHI_PROPOSAL_MAX_MONTHS") or 6)
+LUOSHI_PROPOSAL_OPINION_DAYS = int(os.environ.get("LUOSHI_PROPOSAL_OPINION_DAYS") or 30)
+LUOSHI_PROPOSAL_REDO_MONTHS = int(os.environ.get("LUOSHI_PROPOSAL_REDO_MONTHS") or 1)
+LUOSHI_VERDICT_LINK_DAYS = int(os.environ.get("LUOSHI_VERDICT_LINK_DAYS") or 60)
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_HOST = os.environ.get("EMAIL_HOST") or "localhost"

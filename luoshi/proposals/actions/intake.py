@@ -6,10 +6,7 @@ from the proposed handling units) with its ``Proposal`` beside it, in the ledger
 and session (``WorkReport`` with ``source=Source.PROPOSALS``). The engine's 主办/会办 suggestion, with its
 reasons, is kept in ``Task.suggestion`` as for report tasks.
 
-Deadline: three months from 交办 by default (docs/architecture.md, Domain rules). Intake stores none: a
-proposals ledger gives its new matters none (``WorkReport.default_deadline``) and ``tasks.actions.publish``
-sets none. The rule belongs to the proposals' 交办, a later action of this module that wraps
-``tasks.actions.publish`` and sets ``deadline`` to 交办 + 3 months (at most 6 for complex matters).
+Deadline: none until 交办 (``handling.assign``), which gives three months from that day by default.
 """
 
 from __future__ import annotations
@@ -27,7 +24,7 @@ from luoshi.tasks.decomposing import engine_inputs, suggest_for
 from luoshi.tasks.fields import split_units
 from luoshi.tasks.models import Task
 
-from .models import Kind, Proposal
+from ..models import Kind, Proposal
 
 KIND_WORDS = {
     "建议": Kind.SUGGESTION,
@@ -182,7 +179,7 @@ def apply_intake(
     if errors:
         shown = "; ".join(errors[:MAX_ERRORS_SHOWN])
         more = f" 等 {len(errors)} 处" if len(errors) > MAX_ERRORS_SHOWN else ""
-        raise ActionError(f"清单有错误,未导入任何内容: {shown}{more}")
+        raise ActionError(f"清单有错误, 未导入任何内容: {shown}{more}")
     drafts = [
         task_actions.DraftTask(
             code=p.number,
@@ -223,3 +220,17 @@ def apply_intake(
             )
         )
     return ledger, proposals
+
+
+def enter_one(government: Government, actor, *, session: str, year: int, **row) -> Proposal:
+    """One suggestion or proposal entered by hand (a late one, or one handed over on paper): the same
+    checks and writes as a list of one row. ``row``: kind, number, title, lead_author, co_signers, group,
+    content, proposed_units."""
+    rows = [{**row, "_row": 1}]
+    with transaction.atomic():
+        _ledger(government, (session or "").strip(), year, lock=True)
+        errors = plan_intake(government, rows, session=session, year=year).plans[0].errors
+        if errors:
+            raise ActionError("；".join(errors))
+        _, proposals = apply_intake(government, actor, rows, session=session, year=year)
+    return proposals[0]
