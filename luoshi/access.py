@@ -17,7 +17,7 @@ from django.http import Http404
 
 from luoshi.accounts.models import User
 from luoshi.dashboards.models import Circular
-from luoshi.proposals.models import Proposal
+from luoshi.proposals.models import Commitment, Proposal
 from luoshi.reports.models import WorkReport
 from luoshi.tasks.models import ACTIVE, REPORTING, Status, Task
 from luoshi.tracking.models import ClosingRequest, Evidence, ExtensionRequest, Notification, ProgressReport
@@ -141,9 +141,15 @@ def is_co_liaison(user, task: Task) -> bool:
     )
 
 
+def answered_by_reply(task: Task) -> bool:
+    """A suggestion's or proposal's matter is answered by its reply (``can_submit_reply``), not by progress
+    reports, an extension or a closing request."""
+    return Proposal.objects.filter(task_id=task.pk).exists()
+
+
 def can_submit_report(user, task: Task) -> bool:
     """The lead unit submits the consolidated progress report (after 签收)."""
-    return is_lead_liaison(user, task) and task.status in REPORTING
+    return is_lead_liaison(user, task) and task.status in REPORTING and not answered_by_reply(task)
 
 
 def can_contribute(user, task: Task) -> bool:
@@ -156,11 +162,16 @@ def can_review_reports(user, task: Task) -> bool:
 
 
 def can_request_extension(user, task: Task) -> bool:
-    return is_lead_liaison(user, task) and not task.ongoing and task.status in (Status.ACKNOWLEDGED, Status.IN_PROGRESS)
+    return (
+        is_lead_liaison(user, task)
+        and not task.ongoing
+        and task.status in (Status.ACKNOWLEDGED, Status.IN_PROGRESS)
+        and not answered_by_reply(task)
+    )
 
 
 def can_request_closing(user, task: Task) -> bool:
-    return is_lead_liaison(user, task) and task.status in ACTIVE
+    return is_lead_liaison(user, task) and task.status in ACTIVE and not answered_by_reply(task)
 
 
 def can_decide_extension(user, extension) -> bool:
@@ -228,6 +239,66 @@ def notifications_of(user):
     if not getattr(user, "is_authenticated", False):
         return Notification.objects.none()
     return Notification.objects.filter(user=user)
+
+
+# ----------------------------------------------------------------------------------------- 建议提案办理
+# Reading follows the matter (``proposal_for_reading``); these say who may do what to a proposal.
+
+HANDLED = frozenset({Status.ACKNOWLEDGED, Status.IN_PROGRESS})  # signed for, reply not yet submitted
+
+
+def can_manage_proposals(user, government_id) -> bool:
+    """The office of the proposals' government: intake, 交办, 分办, deciding 改办, reviewing replies."""
+    return is_supervisor(user) and user.government_id == government_id
+
+
+def can_assign_proposal(user, proposal: Proposal) -> bool:
+    return can_manage_proposals(user, proposal.government_id) and proposal.task.status == Status.DRAFT
+
+
+def can_request_relief(user, proposal: Proposal) -> bool:
+    """退回改办: the 主办 unit before it signs for the matter, a 会办 unit while it is handled."""
+    task = proposal.task
+    if is_lead_liaison(user, task):
+        return task.status == Status.ASSIGNED
+    return is_co_liaison(user, task) and task.status in {Status.ASSIGNED, *HANDLED}
+
+
+def can_give_opinion(user, proposal: Proposal) -> bool:
+    return is_co_liaison(user, proposal.task) and proposal.task.status in {Status.ASSIGNED, *HANDLED}
+
+
+def can_submit_reply(user, proposal: Proposal) -> bool:
+    """The 主办 unit records its contacts with the author and submits the reply while handling it."""
+    return is_lead_liaison(user, proposal.task) and proposal.task.status in HANDLED
+
+
+def can_review_reply(user, reply) -> bool:
+    return can_manage_proposals(user, reply.proposal.government_id) and reply.status == "submitted"
+
+
+def can_meet_commitment(user, commitment) -> bool:
+    """The unit that made a promise records that it has been met."""
+    return _liaison_of(user, commitment.unit_id) and commitment.met_at is None
+
+
+def open_commitments(user) -> QuerySet[Commitment]:
+    """Promises of accepted B-category replies not yet met: a unit's own, or its government's for the
+    office and leaders."""
+    open_ = Commitment.objects.filter(met_at__isnull=True, proposal__in=visible_proposals(user).values("id"))
+    if getattr(user, "role", None) == User.LIAISON:
+        open_ = open_.filter(unit_id=user.unit_id)
+    return open_
+
+
+def public_proposals(day) -> QuerySet[Proposal]:
+    """What the public may read of suggestions and proposals: those whose accepted reply the unit marked
+    publishable, unless the office set the matter's disclosure date after ``day`` (the tasks' embargo)."""
+    return (
+        Proposal.objects.filter(replies__status="accepted", replies__publishable=True)
+        .exclude(task__disclosure__embargo_until__gt=day)
+        .distinct()
+    )
 
 
 # ---------------------------------------------------------------------------------- dashboards, 通报, 政务公开
