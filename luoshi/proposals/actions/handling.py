@@ -46,7 +46,7 @@ def locked(proposal_id: int) -> tuple[Proposal, Task]:
         proposal = Proposal.objects.select_for_update().get(pk=proposal_id)
     except Proposal.DoesNotExist:
         raise ActionError("没有这个建议或提案") from None
-    task = Task.objects.select_for_update().select_related("report", "lead_unit").get(pk=proposal.task_id)
+    task = Task.objects.select_for_update(of=("self",)).select_related("report", "lead_unit").get(pk=proposal.task_id)
     return proposal, task
 
 

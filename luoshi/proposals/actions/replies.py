@@ -299,7 +299,9 @@ def _handle_again(proposal: Proposal, task: Task, now: datetime.datetime, commen
 def meet_commitment(commitment_id: int, actor, *, note: str, at=None) -> Commitment:
     """The 主办 unit records that a commitment has been met; it leaves the unit's list."""
     try:
-        commitment = Commitment.objects.select_for_update().select_related("proposal__task").get(pk=commitment_id)
+        commitment = (
+            Commitment.objects.select_for_update(of=("self",)).select_related("proposal__task").get(pk=commitment_id)
+        )
     except Commitment.DoesNotExist:
         raise ActionError("没有这个承诺事项") from None
     note = (note or "").strip()
@@ -327,7 +329,9 @@ def link_commitment(commitment_id: int, actor, task_ids) -> Commitment:
     """The office links a commitment to the ledger's matters that carry it out (same government)."""
     try:
         commitment = (
-            Commitment.objects.select_for_update().select_related("proposal", "proposal__task").get(pk=commitment_id)
+            Commitment.objects.select_for_update(of=("self",))
+            .select_related("proposal", "proposal__task")
+            .get(pk=commitment_id)
         )
     except Commitment.DoesNotExist:
         raise ActionError("没有这个承诺事项") from None
