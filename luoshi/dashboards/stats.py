@@ -10,6 +10,10 @@ The light shown is the one last recorded on or before the day asked (``health.co
 this module only reads its recorded results, so a page over 10,000 tasks stays fast). The one exception is
 the 通报 as it stands today (``circular_rows``), which applies the rule to a ledger's tasks with
 ``health.compute_many``; a numbered 通报 freezes ``snapshot`` of the recorded figures.
+
+建议提案办理 has its own figures (``proposal_stats``: 按时办复率, 满意率, 解决率, 再次办理 and the overdue
+matters), read from the replies, the 领衔人's verdicts and, for a matter handled again, the audit trail;
+a 通报 of a proposals ledger freezes them beside the others.
 """
 
 from __future__ import annotations
@@ -22,6 +26,9 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from luoshi.accounts.models import Unit, User
+from luoshi.audit.models import AuditEntry
+from luoshi.proposals.models import Category, Proposal, Reply, Verdict
+from luoshi.reports.models import Source, WorkReport
 from luoshi.tasks.models import Status, Task
 from luoshi.tracking import health, periods
 from luoshi.tracking.models import HealthChange, ProgressReport, ReportReview, SupervisionOrder
@@ -377,4 +384,275 @@ def snapshot(rows: list[Row], day: datetime.date, unit_kinds_map: dict | None = 
         "red": [task(r) for r in rows if r.light == "red"],
         "overdue": [task(r) for r in rows if r.overdue],
         "good": [g.as_dict() for g in good],
+        **_proposals_of(rows, day),
     }
+
+
+def _proposals_of(rows: list[Row], day: datetime.date) -> dict:
+    """A 通报 of a proposals ledger also freezes the proposals' figures (``proposal_stats``)."""
+    ledgers = WorkReport.objects.filter(id__in={r.report_id for r in rows}, source=Source.PROPOSALS)
+    if not rows or not ledgers.exists():
+        return {}
+    proposals = Proposal.objects.filter(task__report__in=ledgers, task__kind="task")
+    return {"proposals": proposal_stats(proposals, day).as_dict()}
+
+
+# ------------------------------------------------------------------------------------- 建议提案办理
+
+
+def percent(part: int, whole: int) -> int | None:
+    """``part`` of ``whole`` in whole per cent, rounded half up (1 of 8 is 13); None when ``whole`` is 0."""
+    if not whole:
+        return None
+    return (200 * part + whole) // (2 * whole)
+
+
+@dataclass
+class ProposalGroup:
+    """The handling figures of some suggestions and proposals (all, one 主办 unit's, one 领办 leader's)."""
+
+    key: object
+    label: str
+    assigned: int = 0  # 交办 by the day
+    replied: int = 0  # with an accepted reply in the first round
+    timely_due: int = 0  # those the on-time rate judges: replied in round 1, or its deadline passed
+    timely: int = 0  # of those, replied on or before the first round's deadline
+    verdicts: int = 0  # the 领衔人's verdicts, every round
+    satisfied: int = 0  # of those, 满意 or 基本满意
+    answered: int = 0  # with an accepted reply in any round
+    solved: int = 0  # of those, the latest accepted reply is category A
+    again: int = 0  # 再次办理: in a second (or later) round
+    overdue: int = 0  # deadline of the current round passed with no reply submitted
+
+    @property
+    def timely_rate(self) -> int | None:
+        return percent(self.timely, self.timely_due)
+
+    @property
+    def satisfied_rate(self) -> int | None:
+        return percent(self.satisfied, self.verdicts)
+
+    @property
+    def solved_rate(self) -> int | None:
+        return percent(self.solved, self.answered)
+
+    def add(self, figures: ProposalGroup) -> None:
+        for name in (
+            "assigned",
+            "replied",
+            "timely_due",
+            "timely",
+            "verdicts",
+            "satisfied",
+            "answered",
+            "solved",
+            "again",
+            "overdue",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(figures, name))
+
+    def as_dict(self) -> dict:
+        return {
+            "key": self.key,
+            "label": self.label,
+            "assigned": self.assigned,
+            "replied": self.replied,
+            "timely_due": self.timely_due,
+            "timely": self.timely,
+            "timely_rate": self.timely_rate,
+            "verdicts": self.verdicts,
+            "satisfied": self.satisfied,
+            "satisfied_rate": self.satisfied_rate,
+            "answered": self.answered,
+            "solved": self.solved,
+            "solved_rate": self.solved_rate,
+            "again": self.again,
+            "overdue": self.overdue,
+        }
+
+
+@dataclass
+class OverdueProposal:
+    """A matter past its current round's deadline with no reply submitted."""
+
+    proposal_id: int
+    task_id: int
+    kind_label: str
+    session: str
+    number_label: str
+    title: str
+    unit: str
+    round: int
+    deadline: datetime.date
+    days: int  # days overdue: the day asked minus the deadline
+
+    def as_dict(self) -> dict:
+        return {
+            "proposal_id": self.proposal_id,
+            "task_id": self.task_id,
+            "kind_label": self.kind_label,
+            "session": self.session,
+            "number_label": self.number_label,
+            "title": self.title,
+            "unit": self.unit,
+            "round": self.round,
+            "deadline": self.deadline.isoformat(),
+            "days": self.days,
+        }
+
+
+@dataclass
+class ProposalStats:
+    day: datetime.date
+    summary: ProposalGroup
+    units: list[ProposalGroup]
+    leaders: list[ProposalGroup]
+    overdue: list[OverdueProposal]
+
+    def as_dict(self) -> dict:
+        return {
+            "as_of": self.day.isoformat(),
+            "summary": self.summary.as_dict(),
+            "units": [g.as_dict() for g in self.units],
+            "leaders": [g.as_dict() for g in self.leaders],
+            "overdue": [o.as_dict() for o in self.overdue],
+        }
+
+
+def _number_key(proposal: Proposal) -> tuple:
+    number = proposal.number
+    return (proposal.session, proposal.kind, int(number) if number.isdigit() else 0, number, proposal.part)
+
+
+def proposal_stats(proposals: QuerySet[Proposal], day: datetime.date | None = None) -> ProposalStats:
+    """The handling figures of ``proposals`` as they stood at the end of ``day`` (today by default): overall,
+    by 主办 unit (the matter's lead unit) and by 领办 leader (the matter's leader), and the overdue matters.
+    At most four queries whatever the number of matters.
+
+    Definitions — "by the day" means at or before the end of ``day``, Beijing time:
+
+    - **assigned** (交办): the matter was published (交办) by the day. Only assigned matters count at all.
+    - **replied** (已办复): it has a reply of round 1 accepted by the day.
+    - **按时办复率** (``timely_rate``) = on time / judged. *Judged*: assigned matters that are replied, or
+      whose round-1 deadline is before the day (a matter still within its time is not judged yet).
+      *On time*: replied, and the date (Beijing time) of the acceptance of its round-1 reply is on or before
+      the round-1 deadline. The round-1 deadline is the matter's deadline as it stands while it is in round
+      1 (an extension counts); after 再次办理 it is read from the audit trail (the old value of the deadline
+      change made when the 领衔人's 不满意 reopened the matter). A matter with no deadline is not judged.
+    - **满意率** (``satisfied_rate``) = 满意 or 基本满意 / all verdicts of the 领衔人 by the day, each round's
+      verdict counting once (co-signers' verdicts do not count).
+    - **解决率** (``solved_rate``) = category A / matters with an accepted reply by the day, taking each
+      matter's latest accepted reply (the highest round).
+    - **再次办理** (``again``): matters in round 2 or later on the day (the 领衔人 was 不满意 by then).
+    - **overdue** (逾期未答复): the deadline of the round the matter is in on the day is before the day, and
+      no reply of that round stands: none submitted by the day, or each one returned by the day. Days
+      overdue = the day minus that deadline.
+
+    Rates are whole per cent rounded half up (``percent``), None when nothing is judged. Units are
+    ordered by overdue matters (most first), then name; leaders by name; overdue matters by days overdue
+    (most first), then session and number.
+    """
+    day = day or timezone.localdate()
+    end = end_of(day)
+    chosen = proposals.filter(assigned_on__isnull=False, task__published_at__lt=end)
+    assigned = sorted(
+        Proposal.objects.filter(id__in=chosen.values("id")).select_related("task", "task__lead_unit", "task__leader"),
+        key=_number_key,
+    )
+    replies: dict[int, list] = {}
+    for pk, *reply in Reply.objects.filter(proposal_id__in=chosen.values("id"), submitted_at__lt=end).values_list(
+        "proposal_id", "round", "status", "category", "decided_at"
+    ):
+        replies.setdefault(pk, []).append(tuple(reply))
+    # every 领衔人 verdict, also after the day: a 不满意 marks where a round (and its deadline) ended
+    verdicts: dict[int, list] = {}
+    for pk, *verdict in Verdict.objects.filter(proposal_id__in=chosen.values("id"), lead=True).values_list(
+        "proposal_id", "round", "opinion", "at"
+    ):
+        verdicts.setdefault(pk, []).append(tuple(verdict))
+    reopened = {
+        p.task_id
+        for p in assigned
+        if any(opinion == Verdict.Opinion.UNSATISFIED for _, opinion, _ in verdicts.get(p.pk, ()))
+    }
+    deadline_changes: dict[tuple[int, datetime.datetime], str] = {}
+    if reopened:
+        for task_id, at, old in AuditEntry.objects.filter(
+            model="Task", field="deadline", task_id__in=reopened
+        ).values_list("task_id", "at", "old"):
+            deadline_changes[(task_id, at)] = old
+
+    def deadline_of(proposal: Proposal, round_: int) -> datetime.date | None:
+        """The deadline of round ``round_``: the matter's own in its current round, else the one the
+        reopening replaced."""
+        if round_ >= proposal.round:
+            return proposal.task.deadline
+        for r, opinion, at in verdicts.get(proposal.pk, ()):
+            if r == round_ and opinion == Verdict.Opinion.UNSATISFIED:
+                old = deadline_changes.get((proposal.task_id, at), "")
+                return datetime.date.fromisoformat(old) if old else None
+        return None
+
+    summary = ProposalGroup("all", "合计")
+    units: dict[object, ProposalGroup] = {}
+    leaders: dict[object, ProposalGroup] = {}
+    overdue: list[OverdueProposal] = []
+    for proposal in assigned:
+        task = proposal.task
+        mine = ProposalGroup(proposal.pk, proposal.number_label, assigned=1)
+        its_replies = replies.get(proposal.pk, [])
+        accepted = [
+            (r, category, decided)
+            for r, status, category, decided in its_replies
+            if status == Reply.Status.ACCEPTED and decided is not None and decided < end
+        ]
+        first = [decided for r, _, decided in accepted if r == 1]
+        deadline_1 = deadline_of(proposal, 1)
+        if first:
+            mine.replied = 1
+        if deadline_1 is not None and (first or deadline_1 < day):
+            mine.timely_due = 1
+            mine.timely = int(bool(first) and timezone.localdate(min(first)) <= deadline_1)
+        judged = [(r, opinion) for r, opinion, at in verdicts.get(proposal.pk, ()) if at < end]
+        mine.verdicts = len(judged)
+        mine.satisfied = sum(1 for _, opinion in judged if opinion != Verdict.Opinion.UNSATISFIED)
+        if accepted:
+            mine.answered = 1
+            mine.solved = int(max(accepted, key=lambda a: (a[0], a[2]))[1] == Category.A)
+        round_now = 1 + sum(1 for _, opinion in judged if opinion == Verdict.Opinion.UNSATISFIED)
+        mine.again = int(round_now > 1)
+        standing = any(
+            r == round_now and not (status == Reply.Status.RETURNED and decided is not None and decided < end)
+            for r, status, _, decided in its_replies
+        )
+        deadline = deadline_of(proposal, round_now)
+        unit = task.lead_unit.label if task.lead_unit else ""
+        if deadline is not None and deadline < day and not standing:
+            mine.overdue = 1
+            overdue.append(
+                OverdueProposal(
+                    proposal.pk,
+                    task.pk,
+                    proposal.get_kind_display(),
+                    proposal.session,
+                    proposal.number_label,
+                    task.text,
+                    unit,
+                    round_now,
+                    deadline,
+                    (day - deadline).days,
+                )
+            )
+        summary.add(mine)
+        units.setdefault(task.lead_unit_id, ProposalGroup(task.lead_unit_id, unit or "未定")).add(mine)
+        if task.leader_id is not None:
+            name = task.leader.display_name if task.leader else ""
+            leaders.setdefault(task.leader_id, ProposalGroup(task.leader_id, name)).add(mine)
+    overdue.sort(key=lambda o: -o.days)  # stable: session and number within the same days
+    return ProposalStats(
+        day,
+        summary,
+        sorted(units.values(), key=lambda g: (-g.overdue, g.label)),
+        sorted(leaders.values(), key=lambda g: g.label),
+        overdue,
+    )

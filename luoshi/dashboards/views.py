@@ -14,11 +14,14 @@ from django.utils import timezone
 from luoshi import access
 from luoshi.accounts.models import Unit
 from luoshi.errors import ActionError
+from luoshi.proposals.models import Reply
+from luoshi.reports.models import Source
 
 from . import actions, charts, docx, exports, stats
 from .models import Circular
 
 LIST_LIMIT = 50
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 COLUMNS = [
     ("name", "名称"),
     ("total", "任务数"),
@@ -66,6 +69,31 @@ def _lists(rows: list[stats.Row]) -> dict:
     }
 
 
+def proposal_tables(figures: dict, *, units: bool = True, leaders: bool = False) -> list[dict]:
+    """The tables of the 建议提案办理 section (``figures``: ``ProposalStats.as_dict()``)."""
+    tables = []
+    if units:
+        tables.append({"key": "units", "label": "按主办单位", "name": "主办单位", "groups": figures["units"]})
+    if leaders:
+        tables.append({"key": "leaders", "label": "按领办领导", "name": "领办领导", "groups": figures["leaders"]})
+    return tables
+
+
+def _proposal_section(user, kind: str, day) -> dict | None:
+    """建议提案办理 on a dashboard: the office's (or a viewer's) whole government, a leader's 领办 matters, a
+    unit's 主办 matters; None when none of them is assigned yet."""
+    proposals = access.visible_proposals(user)
+    if kind == "leader":
+        proposals = proposals.filter(task__leader_id=user.pk)
+    elif kind == "unit":
+        proposals = proposals.filter(task__lead_unit_id=user.unit_id)
+    figures = stats.proposal_stats(proposals, day).as_dict()
+    if not figures["summary"]["assigned"]:
+        return None
+    office = kind in ("office", "office_readonly")
+    return {"p": figures, "tables": proposal_tables(figures, units=kind != "unit", leaders=office)}
+
+
 @login_required
 def dashboard(request):
     user = request.user
@@ -79,6 +107,7 @@ def dashboard(request):
     day = timezone.localdate()
     context = {"kind": kind, "report": report, "day": day, "sort": sort, "order": order}
     context["reports"] = list(access.dashboard_reports(user).values_list("id", "year", "title"))
+    context["proposals"] = _proposal_section(user, kind, day)
     if report is None:
         return render(request, "dashboards/dashboard.html", context)
 
@@ -149,27 +178,50 @@ def circulars(request, pk):
 def circular_current(request, pk):
     """The 通报 as it stands today (red and yellow tasks, their 督办单); a numbered one is frozen by ``circulars``."""
     report = access.report_for_supervisor(request.user, pk)
+    day = timezone.localdate()
     context = {
         "report": report,
-        "rows": stats.circular_rows(report),
+        "day": day,
+        "rows": stats.circular_rows(report, day),
         "can_manage": access.can_manage_circulars(request.user, report),
     }
+    if report.source == Source.PROPOSALS:
+        proposals = access.visible_proposals(request.user).filter(task__report=report, task__kind="task")
+        figures = stats.proposal_stats(proposals, day).as_dict()
+        context["proposals"] = {"p": figures, "tables": proposal_tables(figures, leaders=True)}
     return render(request, "dashboards/circular_current.html", context)
 
 
 @login_required
 def circular_preview(request, pk):
     circular = access.circular_for_reading(request.user, pk)
-    return render(request, "dashboards/circular.html", {"circular": circular, "data": circular.data})
+    context: dict = {"circular": circular, "data": circular.data}
+    figures = circular.data.get("proposals")
+    if figures:
+        context["proposals"] = {"p": figures, "tables": proposal_tables(figures)}
+    return render(request, "dashboards/circular.html", context)
 
 
 @login_required
 def circular_download(request, pk):
     circular = access.circular_for_reading(request.user, pk)
-    response = HttpResponse(
-        docx.build(circular), content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    )
+    response = HttpResponse(docx.build(circular), content_type=DOCX)
     response["Content-Disposition"] = f'attachment; filename="circular-{circular.pk}-{circular.period}.docx"'
+    return response
+
+
+@login_required
+def reply_letter(request, pk):
+    """The reply letter (答复函) of an accepted reply as a Word file, for whoever may read the matter."""
+    replies = Reply.objects.select_related("proposal", "proposal__government", "proposal__task", "unit")
+    try:
+        reply = replies.get(
+            pk=int(pk), status=Reply.Status.ACCEPTED, proposal__in=access.visible_proposals(request.user)
+        )
+    except (Reply.DoesNotExist, ValueError, TypeError):
+        raise Http404("没有这份答复函") from None
+    response = HttpResponse(docx.reply_letter(reply), content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="reply-{reply.pk}-round{reply.round}.docx"'
     return response
 
 
