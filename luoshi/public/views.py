@@ -2,7 +2,8 @@
 
 The public pages read only ``access.public_tasks`` and, of those, only the fields whitelisted here and
 switched on per task: task text, lead unit, status, progress (of accepted reports), last update date and
-the office's public summary. Nothing else is ever put in their context.
+the office's public summary; and ``access.public_proposals``, of which only the whitelisted fields of the
+publishable reply (see "建议提案办理结果公开" below). Nothing else is ever put in their context.
 """
 
 from __future__ import annotations
@@ -13,14 +14,17 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from luoshi import access
 from luoshi.dashboards import stats
 from luoshi.errors import ActionError
+from luoshi.proposals.models import Category, Kind, Reply
 from luoshi.reports.models import WorkReport
 from luoshi.tasks.models import Status, Task
 
@@ -200,6 +204,100 @@ def columns_csv(request):
     response = _csv([["列名", "说明"], *DATA_COLUMNS])
     response["Content-Disposition"] = 'attachment; filename="luoshi-public-columns.csv"'
     return response
+
+
+# ------------------------------------------------------------------------------------ 建议提案办理结果公开
+# Of a suggestion or proposal the public reads only these fields (the disclosure whitelist): its title, its
+# number (届次, kind and number), the 主办 unit, the category, the text and the date of the reply shown — the
+# latest accepted reply its unit marked publishable (of the latest round, for a matter handled again).
+# Authors, verdicts, opinions, contacts, commitments and the office's reasons never reach these pages.
+
+PROPOSALS_PAGE_SIZE = 50
+
+
+def _shown_reply(field: str) -> Subquery:
+    """One field of the reply a public proposal shows."""
+    replies = Reply.objects.filter(proposal=OuterRef("pk"), status=Reply.Status.ACCEPTED, publishable=True)
+    return Subquery(replies.order_by("-round", "-decided_at", "-id").values(field)[:1])
+
+
+def _public_proposals(day):
+    return (
+        access.public_proposals(day)
+        .annotate(shown_reply=_shown_reply("id"), shown_category=_shown_reply("category"))
+        .select_related("task")
+    )
+
+
+def _proposal_rows(proposals) -> list[dict]:
+    """The whitelisted fields of each proposal, in the given order."""
+    proposals = list(proposals)
+    replies = Reply.objects.select_related("unit").in_bulk([getattr(p, "shown_reply", None) for p in proposals])
+    rows = []
+    for p in proposals:
+        reply = replies[getattr(p, "shown_reply", None)]
+        rows.append(
+            {
+                "id": p.pk,
+                "title": p.title,
+                "number": f"{p.session} {p.get_kind_display()} {p.number_label}",
+                "unit": reply.unit.name,
+                "category": reply.category,
+                "category_label": reply.get_category_display(),
+                "text": reply.text,
+                "date": timezone.localdate(reply.decided_at) if reply.decided_at else None,
+            }
+        )
+    return rows
+
+
+def _choice(value: str, allowed) -> str:
+    """A filter's value if it is one of ``allowed``, else "" (all)."""
+    return value if value in allowed else ""
+
+
+def proposals(request):
+    day = timezone.localdate()
+    found = _public_proposals(day)
+    sessions = sorted(set(found.values_list("session", flat=True)), reverse=True)
+    kind = _choice(request.GET.get("kind", ""), Kind.values)
+    session = _choice(request.GET.get("session", ""), sessions)
+    category = _choice(request.GET.get("category", ""), Category.values)
+    if kind:
+        found = found.filter(kind=kind)
+    if session:
+        found = found.filter(session=session)
+    if category:
+        found = found.filter(Q(shown_category=category))  # annotated by _public_proposals
+    page = Paginator(found.order_by("-session", "kind", "task__position", "id"), PROPOSALS_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = _proposal_rows(page.object_list)
+    filters = urlencode({k: v for k, v in (("kind", kind), ("session", session), ("category", category)) if v})
+    return render(
+        request,
+        "public/proposals.html",
+        {
+            "rows": rows,
+            "page": page,
+            "kinds": Kind.choices,
+            "sessions": sessions,
+            "categories": Category.choices,
+            "kind": kind,
+            "session": session,
+            "category": category,
+            "filters": filters,
+            "day": day,
+        },
+    )
+
+
+def proposal(request, pk):
+    day = timezone.localdate()
+    rows = _proposal_rows(_public_proposals(day).filter(pk=pk))
+    if not rows:
+        raise Http404("没有这件公开的建议或提案")
+    return render(request, "public/proposal.html", {"row": rows[0], "day": day})
 
 
 # ---------------------------------------------------------------------------------------------- office settings
