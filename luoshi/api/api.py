@@ -7,9 +7,9 @@ Every read goes through ``access``; every write through ``actions``.
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, Literal
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -19,7 +19,7 @@ from pydantic import ConfigDict, Field
 from luoshi import access, errors
 from luoshi.accounts.models import ApiToken, Unit, User
 from luoshi.errors import ActionError, ConflictError
-from luoshi.proposals.models import Proposal
+from luoshi.proposals.models import Proposal, Reply
 from luoshi.tasks import actions
 from luoshi.tasks.models import Task
 from luoshi.tracking import actions as tracking_actions
@@ -36,6 +36,9 @@ class BearerToken(HttpBearer):
         request.user = found.user
         return found.user
 
+
+# A list's offset beyond any ledger's size; larger values would overflow the database's integer.
+MAX_OFFSET = 1_000_000_000
 
 api = NinjaAPI(title="luoshi 落实", version="1", auth=BearerToken(), urls_namespace="api")
 
@@ -133,7 +136,7 @@ def list_tasks(
     unit: str | None = None,
     q: str | None = None,
     limit: int = Query(500, ge=1, le=5000),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ):
     tasks = access.visible_tasks(request.auth).filter(kind="task")
     if status:
@@ -159,18 +162,80 @@ class ProposalOut(Schema):
     kind: str = Field(description="suggestion (人大代表建议) or proposal (政协委员提案)")
     session: str
     number: str
+    part: int = Field(description="分办: 0 for the row the list brought, 1, 2 … for the other 主办 units' parts")
+    number_label: str = Field(description="如 第12号, 或 第12号(分办2)")
     title: str
     lead_author: str
     group: str
-    status: str
-    lead_unit: UnitOut | None
-    co_units: list[UnitOut]
+    round: int = Field(description="办理轮次: 2 after the lead author's 不满意 (再次办理)")
+    key: bool = Field(description="重点建议提案 (领导领办)")
+    complex: bool = Field(description="复杂事项: up to six months from 交办")
+    assigned_on: datetime.date | None = Field(description="本轮交办日期")
     deadline: datetime.date | None
+    status: str = Field(description="the matter's lifecycle status")
+    category: str | None = Field(description="A, B or C of the latest accepted reply (办复); null before it")
+    lead_unit: UnitOut | None = Field(description="主办单位")
+    co_units: list[UnitOut] = Field(description="会办单位")
+    leader: str | None = Field(description="包抓 (领办) 领导")
 
 
 class ProposalList(Schema):
     items: list[ProposalOut]
     count: int
+
+
+class ProposalReplyOut(Schema):
+    id: int
+    round: int
+    category: str
+    status: str = Field(description="submitted, accepted or returned")
+    text: str
+    submitted_at: datetime.datetime
+    decided_at: datetime.datetime | None
+    letter_number: str = Field(description="答复文号, set when the office accepts the reply")
+    publishable: bool
+
+
+class ProposalOpinionOut(Schema):
+    round: int
+    unit: UnitOut
+    at: datetime.datetime
+    text: str
+
+
+class ProposalContactOut(Schema):
+    round: int
+    on: datetime.date
+    way: str
+    content: str
+
+
+class ProposalCommitmentOut(Schema):
+    text: str
+    due: datetime.date | None
+    met_at: datetime.datetime | None
+
+
+class ProposalVerdictOut(Schema):
+    round: int
+    author: str
+    lead: bool
+    opinion: str = Field(description="satisfied, basic or unsatisfied")
+    at: datetime.datetime
+    comment: str | None = Field(description="the author's comment, for the office only (null for others)")
+
+
+class ProposalDetail(ProposalOut):
+    replies: list[ProposalReplyOut]
+    opinions: list[ProposalOpinionOut]
+    contacts: list[ProposalContactOut]
+    commitments: list[ProposalCommitmentOut]
+    verdicts: list[ProposalVerdictOut]
+
+
+def _latest_category() -> Subquery:
+    accepted = Reply.objects.filter(proposal=OuterRef("pk"), status=Reply.Status.ACCEPTED)
+    return Subquery(accepted.order_by("-round", "-decided_at", "-id").values("category")[:1])
 
 
 def _proposal(proposal: Proposal) -> dict:
@@ -181,27 +246,89 @@ def _proposal(proposal: Proposal) -> dict:
         "kind": proposal.kind,
         "session": proposal.session,
         "number": proposal.number,
+        "part": proposal.part,
+        "number_label": proposal.number_label,
         "title": proposal.title,
         "lead_author": proposal.lead_author,
         "group": proposal.group,
+        "round": proposal.round,
+        "key": proposal.key,
+        "complex": proposal.complex,
+        "assigned_on": proposal.assigned_on,
+        "deadline": task.deadline,
         "status": task.status,
+        "category": getattr(proposal, "latest_category", None) or None,  # annotated by _proposals
         "lead_unit": _unit(task.lead_unit),
         "co_units": [_unit(u) for u in task.co_units.all()],
-        "deadline": task.deadline,
+        "leader": task.leader.display_name if task.leader else None,
     }
+
+
+def _proposal_detail(proposal: Proposal, user) -> dict:
+    office = access.can_manage_proposals(user, proposal.government_id)
+    out = _proposal(proposal)
+    out["replies"] = [
+        {
+            "id": r.pk,
+            "round": r.round,
+            "category": r.category,
+            "status": r.status,
+            "text": r.text,
+            "submitted_at": r.submitted_at,
+            "decided_at": r.decided_at,
+            "letter_number": r.letter_number,
+            "publishable": r.publishable,
+        }
+        for r in proposal.replies.order_by("round", "submitted_at", "id")
+    ]
+    out["opinions"] = [
+        {"round": o.round, "unit": _unit(o.unit), "at": o.at, "text": o.text}
+        for o in proposal.opinions.select_related("unit").order_by("at", "id")
+    ]
+    out["contacts"] = [
+        {"round": c.round, "on": c.on, "way": c.way, "content": c.content}
+        for c in proposal.contacts.order_by("on", "id")
+    ]
+    out["commitments"] = [
+        {"text": c.text, "due": c.due, "met_at": c.met_at} for c in proposal.commitments.order_by("due", "id")
+    ]
+    out["verdicts"] = [
+        {
+            "round": v.round,
+            "author": v.author,
+            "lead": v.lead,
+            "opinion": v.opinion,
+            "at": v.at,
+            "comment": v.comment if office else None,
+        }
+        for v in proposal.verdicts.order_by("round", "at", "id")
+    ]
+    return out
+
+
+def _proposals(user) -> QuerySet[Proposal]:
+    return (
+        access.visible_proposals(user)
+        .annotate(latest_category=_latest_category())
+        .select_related("task", "task__lead_unit", "task__leader")
+        .prefetch_related("task__co_units")
+    )
 
 
 @api.get("/proposals", response=ProposalList, summary="List the suggestions and proposals visible to the caller")
 def list_proposals(
     request,
-    kind: str | None = None,
-    session: str | None = None,
-    status: str | None = None,
-    unit: str | None = Query(None, description="a unit's short name, as 主办 or 会办"),
+    kind: Literal["suggestion", "proposal"] | None = Query(None, description="suggestion (建议) or proposal (提案)"),
+    session: str | None = Query(None, max_length=100, description="届次会议, as on the list"),
+    status: Literal["draft", "assigned", "acknowledged", "in_progress", "closing", "closed", "ongoing"] | None = Query(
+        None, description="the matter's lifecycle status"
+    ),
+    unit: str | None = Query(None, max_length=100, description="a unit's short name, as 主办 or 会办"),
+    category: Literal["A", "B", "C"] | None = Query(None, description="A, B or C of the latest accepted reply"),
     limit: int = Query(500, ge=1, le=5000),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ):
-    proposals = access.visible_proposals(request.auth)
+    proposals = _proposals(request.auth)
     if kind:
         proposals = proposals.filter(kind=kind)
     if session:
@@ -209,17 +336,26 @@ def list_proposals(
     if status:
         proposals = proposals.filter(task__status=status)
     if unit:
-        ids = Task.objects.filter(Q(lead_unit__short_name=unit) | Q(co_units__short_name=unit)).values("id")
+        found = Unit.objects.filter(government_id=request.auth.government_id, short_name=unit).first()
+        if found is None:
+            raise HttpError(400, f"单位目录中没有“{unit}”")
+        ids = Task.objects.filter(Q(lead_unit=found) | Q(co_units=found)).values("id")
         proposals = proposals.filter(task__in=ids)
-    proposals = proposals.select_related("task", "task__lead_unit").prefetch_related("task__co_units")
+    if category:
+        proposals = proposals.filter(Q(latest_category=category))  # annotated by _proposals
     proposals = proposals.order_by("session", "kind", "task__position", "id")
     count = proposals.count()
     return {"items": [_proposal(p) for p in proposals[offset : offset + limit]], "count": count}
 
 
-@api.get("/proposals/{proposal_id}", response=ProposalOut, summary="One suggestion or proposal, 404 when not visible")
+@api.get(
+    "/proposals/{proposal_id}",
+    response=ProposalDetail,
+    summary="One suggestion or proposal with its handling, 404 when not visible",
+)
 def get_proposal(request, proposal_id: int):
-    return _proposal(access.proposal_for_reading(request.auth, proposal_id))
+    proposal = access.proposal_for_reading(request.auth, proposal_id)
+    return _proposal_detail(_proposals(request.auth).get(pk=proposal.pk), request.auth)
 
 
 class TaskPatch(Schema):
