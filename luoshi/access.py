@@ -17,7 +17,7 @@ from django.http import Http404
 
 from luoshi.accounts.models import User
 from luoshi.dashboards.models import Circular
-from luoshi.proposals.models import Commitment, Proposal
+from luoshi.proposals.models import Commitment, Proposal, Relief, Reply
 from luoshi.reports.models import WorkReport
 from luoshi.tasks.models import ACTIVE, REPORTING, Status, Task
 from luoshi.tracking.models import ClosingRequest, Evidence, ExtensionRequest, Notification, ProgressReport
@@ -289,6 +289,63 @@ def open_commitments(user) -> QuerySet[Commitment]:
     if getattr(user, "role", None) == User.LIAISON:
         open_ = open_.filter(unit_id=user.unit_id)
     return open_
+
+
+def can_split_proposal(user, proposal: Proposal) -> bool:
+    """分办: a draft that came from the list (not a part of an earlier split), by the office."""
+    return can_assign_proposal(user, proposal) and proposal.part == 0
+
+
+def can_decide_relief(user, relief) -> bool:
+    return can_manage_proposals(user, relief.proposal.government_id) and relief.status == "pending"
+
+
+def can_see_verdict_links(user, proposal: Proposal) -> bool:
+    """The authors' verdict links are sent by the office; nobody else sees them."""
+    return can_manage_proposals(user, proposal.government_id)
+
+
+def can_download_letter(user, reply) -> bool:
+    """The reply letter of an accepted reply: the office and the unit that wrote the reply."""
+    if reply.status != "accepted":
+        return False
+    return can_manage_proposals(user, reply.proposal.government_id) or _liaison_of(user, reply.unit_id)
+
+
+def can_link_commitment(user, commitment) -> bool:
+    """The office links a commitment to the ledger's matters that carry it out."""
+    return can_manage_proposals(user, commitment.proposal.government_id)
+
+
+def reply_for_reading(user, pk) -> Reply:
+    """A reply if the user may read its proposal, else 404."""
+    return _record_of_task(
+        user,
+        Reply.objects.select_related("proposal", "proposal__task"),
+        pk,
+        "没有这份答复",
+        lambda r: r.proposal.task_id,
+    )
+
+
+def relief_for_reading(user, pk) -> Relief:
+    return _record_of_task(
+        user,
+        Relief.objects.select_related("proposal", "proposal__task"),
+        pk,
+        "没有这项申请",
+        lambda r: r.proposal.task_id,
+    )
+
+
+def commitment_for_reading(user, pk) -> Commitment:
+    return _record_of_task(
+        user,
+        Commitment.objects.select_related("proposal", "proposal__task"),
+        pk,
+        "没有这个承诺事项",
+        lambda c: c.proposal.task_id,
+    )
 
 
 def public_proposals(day) -> QuerySet[Proposal]:

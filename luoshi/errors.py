@@ -21,6 +21,15 @@ REFUSED_EXTENSION = "只有牵头单位可以为推进中的任务申请延期"
 REFUSED_DECIDE = "无权处理该申请"
 REFUSED_CLOSING = "只有牵头单位可以申请办结"
 REFUSED_DECIDE_CLOSING = "只有督查室可以处理办结申请"
+# 建议提案办理
+REFUSED_PROPOSAL_ASSIGN = "只有督查室可以交办或分办尚未交办的建议提案"
+REFUSED_PROPOSAL_RELIEF = "只有主办单位(签收前)或会办单位(办理中)可以申请退回改办"
+REFUSED_PROPOSAL_DECIDE_RELIEF = "只有督查室可以处理待审核的退回改办申请"
+REFUSED_PROPOSAL_OPINION = "只有会办单位可以在办理期间提出会办意见"
+REFUSED_PROPOSAL_REPLY = "只有已签收、尚未报送答复的主办单位可以记录沟通和报送答复"
+REFUSED_PROPOSAL_REVIEW = "只有督查室可以审核待审核的答复"
+REFUSED_COMMITMENT_MEET = "只有承诺单位可以登记尚未兑现的承诺"
+REFUSED_COMMITMENT_LINK = "只有督查室可以关联承诺事项的督办事项"
 
 
 class ActionError(Exception):

@@ -127,6 +127,8 @@ def site_urls(world: World) -> list[str]:
             continue
         filled = route
         filled = filled.replace("<int:year>", "2026").replace("<str:code>", world.task.code)
+        # the author's verdict link with a forged token; a valid one is played in test_security_matrix
+        filled = filled.replace("<str:token>", "forged-token")
         filled = filled.replace("<int:pk>", str(_pk(world, route)))
         if "<str:what>.<str:fmt>" in filled:
             urls.append("/" + filled.replace("<str:what>.<str:fmt>", "ledger.csv"))
