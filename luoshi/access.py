@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from luoshi.accounts.models import User
@@ -349,12 +349,13 @@ def commitment_for_reading(user, pk) -> Commitment:
 
 
 def public_proposals(day) -> QuerySet[Proposal]:
-    """What the public may read of suggestions and proposals: those whose accepted reply the unit marked
-    publishable, unless the office set the matter's disclosure date after ``day`` (the tasks' embargo)."""
+    """What the public may read of suggestions and proposals: those whose latest accepted reply the unit
+    marked publishable, unless the office set the matter's disclosure date after ``day`` (the tasks' embargo)."""
+    latest = Reply.objects.filter(proposal=OuterRef("pk"), status="accepted").order_by("-decided_at", "-id")
     return (
-        Proposal.objects.filter(replies__status="accepted", replies__publishable=True)
+        Proposal.objects.annotate(shown=Subquery(latest.values("publishable")[:1]))
+        .filter(shown=True)
         .exclude(task__disclosure__embargo_until__gt=day)
-        .distinct()
     )
 
 
