@@ -201,7 +201,7 @@ def proposal_import(request):
     government = _office_government(request)
     if request.method == "POST" and "stash" in request.POST:
         return _intake_apply(request, government)
-    form = IntakeForm(request.POST or None, request.FILES or None)
+    form = IntakeForm(request.POST, request.FILES) if request.method == "POST" else IntakeForm()
     if request.method != "POST":
         return _intake_page(request, form)
     if not form.is_valid():
@@ -250,7 +250,7 @@ def proposal_new(request):
     initial = {"year": timezone.localdate().year}
     if last is not None:
         initial.update(session=last.session, year=last.task.report.year, kind=last.kind)
-    form = EnterForm(request.POST or None, initial=initial)
+    form = EnterForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         session, year = data.pop("session"), data.pop("year")
@@ -664,7 +664,7 @@ def verdict(request, token):
         .order_by("-decided_at", "-id")
         .first()
     )
-    form = VerdictForm(request.POST or None)
+    form = VerdictForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             done = actions.record_verdict(

@@ -96,3 +96,136 @@ def test_lead_and_co_unit_liaisons_read_their_task_and_the_office_edits_it(
         client.force_login(user)
         assert client.get(f"/tasks/{world.task.pk}/").status_code == 200
     assert client.get(f"/tasks/{world.task.pk}/edit/").status_code == 200
+
+
+# ------------------------------------------------------------------------------------------ 建议提案办理
+# Every page and action of the proposals × every role, with the answer each must get. The matters, all
+# led by 州教育局 with 州财政局 as 会办: ``done`` answered (B category, accepted: a commitment, a letter and
+# verdict links), ``asked`` assigned with the lead unit's pending 退回改办, ``answered`` with its reply
+# awaiting review, ``handled`` signed for and in hand, ``draft`` not yet assigned.
+
+
+@pytest.fixture
+def proposal_world(government, supervisor, liaison, co_liaison, outsider, leader):
+    import datetime
+
+    from django.utils import timezone
+
+    from luoshi.proposals import actions
+    from luoshi.proposals.reading import read_list
+    from luoshi.tracking import actions as tracking
+    from tests.web.test_proposals_pages import CSV, SESSION
+
+    _, rows = actions.apply_intake(government, supervisor, read_list(CSV, "清单.csv"), session=SESSION, year=2026)
+    by_number = {p.number: p for p in rows}
+    education = government.units.get(short_name="州教育局")
+    finance = government.units.get(short_name="州财政局")
+    today = timezone.localdate()
+
+    def assign(number):
+        actions.assign(by_number[number].pk, supervisor, lead_unit=education, co_units=[finance])
+        return by_number[number]
+
+    def handle(number):
+        proposal = assign(number)
+        tracking.acknowledge(proposal.task_id, liaison)
+        actions.record_contact(proposal.pk, liaison, on=today, way="visit", content="走访")
+        return proposal
+
+    done = handle("1")
+    due = (today + datetime.timedelta(days=300)).isoformat()
+    accepted = actions.submit_reply(
+        done.pk, liaison, category="B", text="列入计划", commitments=[{"text": "新建一所", "due": due}]
+    )
+    actions.review_reply(accepted.pk, supervisor, accept=True)
+    asked = assign("2")
+    relief = actions.request_relief(asked.pk, liaison, reason="不属本单位职责")
+    answered = handle("3")
+    actions.give_opinion(answered.pk, co_liaison, text="同意")
+    pending = actions.submit_reply(answered.pk, liaison, category="A", text="已解决")
+    handled = handle("4")
+    draft = by_number["5"]
+    link = done.verdict_links.filter(lead=False).first()
+    return {
+        "done": done.pk,
+        "asked": asked.pk,
+        "answered": answered.pk,
+        "handled": handled.pk,
+        "draft": draft.pk,
+        "accepted": accepted.pk,
+        "pending": pending.pk,
+        "relief": relief.pk,
+        "commitment": done.commitments.get().pk,
+        "token": actions.token_for(link),
+        "title": done.title,
+    }
+
+
+def _row(*answers):
+    """The answers in role order: supervisor, lead liaison, co liaison, outsider, leader, anonymous (302: to
+    the login page)."""
+    return dict(zip(["supervisor", "liaison", "co_liaison", "outsider", "leader", "anonymous"], answers, strict=True))
+
+
+PROPOSAL_MATRIX = [
+    ("get", "/proposals/", _row(200, 200, 200, 200, 200, 302)),
+    ("get", "/proposals/import/", _row(200, 404, 404, 404, 404, 302)),
+    ("get", "/proposals/new/", _row(200, 404, 404, 404, 404, 302)),
+    ("get", "/proposals/commitments/", _row(200, 200, 200, 200, 200, 302)),
+    ("get", "/proposals/{done}/", _row(200, 200, 200, 404, 200, 302)),
+    ("get", "/proposals/{draft}/", _row(200, 404, 404, 404, 404, 302)),
+    ("get", "/proposals/replies/{accepted}/letter.docx", _row(200, 200, 404, 404, 404, 302)),
+    ("get", "/proposals/replies/{pending}/letter.docx", _row(404, 404, 404, 404, 404, 302)),
+    ("get", "/v/{token}/", _row(200, 200, 200, 200, 200, 200)),
+    ("get", "/v/forged-{token}/", _row(403, 403, 403, 403, 403, 403)),
+    ("get", "/v/{done}:nonce/", _row(403, 403, 403, 403, 403, 403)),
+    ("post", "/proposals/import/", _row(400, 404, 404, 404, 404, 302)),
+    ("post", "/proposals/new/", _row(400, 404, 404, 404, 404, 302)),
+    ("post", "/proposals/{draft}/assign/", _row(400, 404, 404, 404, 404, 302)),
+    ("post", "/proposals/{done}/assign/", _row(403, 403, 403, 404, 403, 302)),
+    ("post", "/proposals/{draft}/split/", _row(400, 404, 404, 404, 404, 302)),
+    ("post", "/proposals/{asked}/relief/", _row(403, 400, 400, 404, 403, 302)),
+    ("post", "/proposals/{handled}/relief/", _row(403, 403, 400, 404, 403, 302)),
+    ("post", "/proposals/reliefs/{relief}/decide/", _row(400, 403, 403, 404, 403, 302)),
+    ("post", "/proposals/{answered}/opinions/", _row(403, 403, 403, 404, 403, 302)),
+    ("post", "/proposals/{handled}/opinions/", _row(403, 403, 400, 404, 403, 302)),
+    ("post", "/proposals/{handled}/contacts/", _row(403, 400, 403, 404, 403, 302)),
+    ("post", "/proposals/{handled}/replies/", _row(403, 400, 403, 404, 403, 302)),
+    ("post", "/proposals/{answered}/replies/", _row(403, 403, 403, 404, 403, 302)),
+    ("post", "/proposals/replies/{pending}/review/", _row(400, 403, 403, 404, 403, 302)),
+    ("post", "/proposals/replies/{accepted}/review/", _row(403, 403, 403, 404, 403, 302)),
+    ("post", "/proposals/commitments/{commitment}/meet/", _row(403, 400, 403, 404, 403, 302)),
+    ("post", "/proposals/commitments/{commitment}/link/", _row(302, 403, 403, 404, 403, 302)),
+    ("post", "/v/{token}/", _row(400, 400, 400, 400, 400, 400)),
+    ("post", "/v/forged-{token}/", _row(403, 403, 403, 403, 403, 403)),
+    # last: it acts (the lead unit signs for the matter)
+    ("post", "/proposals/{asked}/acknowledge/", _row(403, 302, 403, 404, 403, 302)),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_proposal_page_and_action_answers_each_role_as_the_matrix_says(request, role, proposal_world):
+    client = Client()
+    user = _person(request, role)
+    if user is not None:
+        client.force_login(user)
+    wrong = []
+    for method, template, answers in PROPOSAL_MATRIX:
+        url = template.format(**proposal_world)
+        response = getattr(client, method)(url, {})
+        body = _body(response)
+        if response.status_code != answers[role]:
+            wrong.append(f"{role} {method.upper()} {url} → {response.status_code}, expected {answers[role]}")
+        if response.status_code == 302 and role == "anonymous":
+            assert "/accounts/login/" in response["Location"], url
+        if role in ("anonymous", "outsider") and not url.startswith(f"/v/{proposal_world['token']}/"):
+            assert proposal_world["title"] not in body, f"{role} {method} {url} shows the matter"
+    assert not wrong, "\n".join(wrong)
+
+
+def test_a_refused_proposal_action_says_why_in_chinese(proposal_world, client, co_liaison):
+    from luoshi import errors
+
+    client.force_login(co_liaison)
+    response = client.post(f"/proposals/{proposal_world['handled']}/replies/", {})
+    assert response.status_code == 403 and errors.REFUSED_PROPOSAL_REPLY in response.content.decode()
