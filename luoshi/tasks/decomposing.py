@@ -99,7 +99,7 @@ def decompose_for(government: Government, text: str, year: int | None):
     drafts = []
     for part_index, part in enumerate(document.parts, 1):
         for section_index, section in enumerate(part.sections, 1):
-            prefix = _prefix(section, part_index, section_index)
+            prefix = section.code or _prefix(section, part_index, section_index)  # unique in the document
             common: _Headings = {
                 "part_number": part.number or "",
                 "part_title": part.title or "",

@@ -102,6 +102,9 @@ class Section:
     guidance: tuple[str, ...] = ()
     themes: tuple[Theme, ...] = ()
     span: Span | None = None
+    # "part.section", unique in the document: an unnumbered section is 0 when it opens its part
+    # (or the part has no numbered section), else it is numbered after the part's highest number
+    code: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {

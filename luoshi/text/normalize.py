@@ -14,6 +14,7 @@ from functools import cache
 from importlib import resources
 
 from .model import Span
+from .rhetoric import calls_to_unite
 
 # Full-width forms of the ASCII range (U+FF01–U+FF5E) become half-width, as NFKC would; 。、“” stay.
 _WIDTH: dict[int, int | str | None] = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
@@ -367,10 +368,11 @@ def _split_trailer(paras: list[str]) -> tuple[list[str], list[str]]:
 
 
 def is_closing(para: str) -> bool:
-    """The closing call of a report: an address followed by 让我们…奋斗/努力!"""
+    """The closing call of a report: an address followed by 让我们…奋斗/努力!, or 我们要更加紧密地
+    团结在……周围,……而不懈奋斗!"""
     if not para.rstrip(CLOSERS).endswith("!"):
         return False
-    return "让我们" in para or (bool(ADDRESS.match(para)) and "奋斗" in para[-40:])
+    return "让我们" in para or (bool(ADDRESS.match(para)) and "奋斗" in para[-40:]) or calls_to_unite(para)
 
 
 def split_sentences(text: str, offset: int = 0) -> list[tuple[str, Span]]:

@@ -29,6 +29,7 @@ from .normalize import (
 )
 from .numerals import heading_number, heading_numeral
 from .readers import TABLE_CELL_SEPARATOR
+from .rhetoric import is_commitment
 from .targets import has_main_targets, is_main_target_item, opens_main_target_list
 
 THEME_MAX = 32  # a theme sentence is short: "深入推进教育高质量发展。"
@@ -354,6 +355,7 @@ def _theme_like(sentence: str) -> bool:
         and ":" not in body  # "总体要求是:…" introduces, a theme names
         and not _QUANTITY.search(body)
         and not TRANSITION.search(body)
+        and is_commitment(body)  # "今年是……关键之年。" says what a period is, a theme names work
     )
 
 
@@ -372,6 +374,7 @@ def build_parts(
         if following and following > 1:
             numbers[0] = following - 1
             out.parts[0].number = heading_numeral(following - 1)
+    part_numbers = _unique_part_numbers(numbers)
     seen_review = False
     parts = []  # (number, title, kind, sections, span), the tasks made at the end
     calls: list[tuple[str, str, Span, str | None, str | None]] = []  # make_task's arguments
@@ -385,12 +388,14 @@ def build_parts(
             else:
                 kind = "other"
         seen_review = seen_review or kind == "review"
-        part_no = numbers[index] if numbers[index] is not None else index + 1
+        part_no = part_numbers[index]
         sections = []
         numbered = any(s.number for s in part.sections)
+        section_numbers = _SectionNumbers(part.sections)
         for s_index, section in enumerate(part.sections):
-            s_no = heading_number(section.number) if section.number else 0
-            themes = []
+            after_numbered = section_numbers.seen_numbered
+            section_numbers.seen_numbered = after_numbered or bool(section.number)
+            themes: list[tuple[str, Span, int, int]] = []
             if s_index == 0 and numbered and not section.number:
                 _themes_to_guidance(section)  # a part's opening words before its first section
             if section.opening and not section.themes and not section.loose and kind != "review":
@@ -409,21 +414,41 @@ def build_parts(
                 section.loose = []
             if not section.guidance and not section.themes:
                 continue
+            if kind == "review" and s_index == 0 and not section.number and not section.title:
+                continue
+            s_no = section_numbers.take(section.number, after_numbered)
             if kind != "review":
                 for t_index, (theme_title, theme_span, sentences) in enumerate(section.themes, 1):
                     if not sentences and t_index - 1 in section.lines:
                         # a theme line with nothing under it ("坚持依法行政。" in a list of such
                         # lines) is a commitment of its own: the line is its one task
                         sentences = [section.lines[t_index - 1]]
+                    commitments = []
+                    at = len(section.guidance)
+                    for sentence in _merge_fragments(sentences):
+                        if is_commitment(sentence[0]):
+                            commitments.append(sentence)
+                        else:  # a call to action or a statement of context: the section's guidance
+                            section.guidance.append(sentence[0])
+                    if not commitments:  # nothing under the theme is a commitment: no theme either
+                        said = section.guidance[at:]
+                        if (
+                            theme_title
+                            and theme_title != section.title
+                            and theme_title != _strip_end(said[0] if said else "")
+                        ):
+                            section.guidance.insert(at, theme_title + "。")
+                        continue
                     first = len(calls)
+                    theme_code = f"{part_no}.{s_no}.{len(themes) + 1}"
                     calls.extend(
-                        (f"{part_no}.{s_no}.{t_index}.{k_index}", text, span, theme_title, section.title)
-                        for k_index, (text, span) in enumerate(_merge_fragments(sentences), 1)
+                        (f"{theme_code}.{k_index}", text, span, theme_title, section.title)
+                        for k_index, (text, span) in enumerate(commitments, 1)
                     )
                     themes.append((theme_title, theme_span, first, len(calls)))
-            elif s_index == 0 and not section.number and not section.title:
-                continue
-            sections.append((section.number, section.title, tuple(section.guidance), themes, section.span))
+            sections.append(
+                (section.number, section.title, tuple(section.guidance), themes, section.span, f"{part_no}.{s_no}")
+            )
         parts.append((part.number, part.title, kind, sections, part.span))
     if make_tasks is not None:
         tasks = make_tasks(calls)
@@ -441,13 +466,53 @@ def build_parts(
                     guidance,
                     tuple(Theme(t_title, t_span, tuple(tasks[lo:hi])) for t_title, t_span, lo, hi in themes),
                     s_span,
+                    s_code,
                 )
-                for s_number, s_title, guidance, themes, s_span in sections
+                for s_number, s_title, guidance, themes, s_span, s_code in sections
             ),
             span,
         )
         for number, title, kind, sections, span in parts
     )
+
+
+def _unique_part_numbers(numbers: list[int | None]) -> list[int]:
+    """Each part's number in codes: its heading's, or its place in the document when it has none;
+    a number another part already has (or that a later numbered part will have) gives way to the
+    next one above all of them, so that no two parts share a code."""
+    reserved = {n for n in numbers if n is not None}
+    used: set[int] = set()
+    out = []
+    for index, number in enumerate(numbers):
+        if number is None:
+            number = index + 1 if index + 1 not in reserved else None
+        if number is None or number in used:
+            number = max(reserved | used) + 1
+        used.add(number)
+        out.append(number)
+    return out
+
+
+class _SectionNumbers:
+    """The numbers of a part's sections in codes, each used once: a numbered section's own; 0 for an
+    unnumbered stretch before the part's first numbered section (its opening words, or a part without
+    numbered sections); any other stretch (the paragraphs after the last numbered section, say) and a
+    repeated number take the next number above every number of the part, in reading order."""
+
+    def __init__(self, sections: Sequence[_Section]) -> None:
+        numbers = [heading_number(s.number) for s in sections if s.number]
+        self.highest = max((n for n in numbers if n is not None), default=0)
+        self.taken: set[int] = set()
+        self.seen_numbered = False  # a numbered section came before the one being numbered
+
+    def take(self, numeral: str | None, after_numbered: bool) -> int:
+        number = heading_number(numeral)
+        if number is None and not numeral and not after_numbered:
+            number = 0
+        if number is None or number in self.taken:
+            number = self.highest = max({self.highest, *self.taken}) + 1
+        self.taken.add(number)
+        return number
 
 
 # words that look back on the past year or term, opening a review that has no heading of its own
