@@ -19,6 +19,7 @@ from luoshi.proposals import actions
 from luoshi.proposals.models import Commitment, Opinion, Proposal, Reply, Verdict, VerdictLink
 from luoshi.proposals.views import STASH_KEY
 from luoshi.tasks.models import Status, Task
+from tests.web.test_browser import NEEDS_CHROMIUM, browser, login  # noqa: F401 (fixture)
 
 LIST = Path(__file__).parent.parent / "data" / "proposals-2026.csv"
 CSV = LIST.read_bytes()
@@ -468,3 +469,99 @@ def test_the_list_filters_and_shows_each_rows_units_light_and_reply(client_for, 
     assert unit.get("/proposals/import/").status_code == 404 and unit.get("/proposals/new/").status_code == 404
     assert "共 1 件" in client_for(leader).get("/proposals/").content.decode()
     assert reply.letter_number
+
+
+# Every element a thumb taps: buttons, form fields, summaries and the links inside the page's own content;
+# a check box or radio button counts by the row of its label.
+TAPPABLE = (
+    "main .pp button, main .pp .button, main .pp select, main .pp input:not([type=hidden]), main .pp summary, "
+    "main .pp textarea, main .pp .row-head a, main .pp p.text a, main .pp .pp-url a, main .pp .pager a"
+)
+SMALL_TARGETS = """(selector) => [...document.querySelectorAll(selector)]
+  .filter((e) => e.offsetParent !== null)
+  .map((e) => [e, ['checkbox', 'radio'].includes(e.type) ? (e.closest('label') || e.parentElement) : e])
+  .map(([e, box]) => [e.tagName + ':' + (e.type || '') + ' ' + (e.name || e.textContent.trim().slice(0, 12)),
+                      box.getBoundingClientRect()])
+  .filter(([, r]) => r.height < 40 || r.width < 40)
+  .map(([name, r]) => name + ' ' + Math.round(r.width) + 'x' + Math.round(r.height))"""
+
+
+@pytest.mark.browser
+@NEEDS_CHROMIUM
+def test_the_pages_fit_a_phone_375_px_wide_with_tap_targets_of_40_px(
+    browser,  # noqa: F811
+    live_server,
+    supervisor,
+    liaison,
+    co_liaison,
+    imported,
+    tmp_path,
+):
+    """At 375 px: no page scrolls sideways, and every button, field and summary is at least 40 px tall
+    (check boxes and radio buttons: their whole label row is)."""
+    from luoshi.tracking import actions as tracking
+
+    reply = _accepted(
+        imported["1"],
+        supervisor,
+        liaison,
+        category="B",
+        text="列入计划。" * 40,
+        commitments=[{"text": "新建一所", "due": _due()}],
+    )
+    link = VerdictLink.objects.filter(proposal=imported["1"]).first()
+    handled = imported["7"]  # 州人社局 leads it, 州教育局 is 会办: given to 州教育局 with 州财政局 as 会办
+    education = liaison.unit
+    actions.assign(handled.pk, supervisor, lead_unit=education, co_units=[co_liaison.unit])
+    tracking.acknowledge(handled.task_id, liaison)
+    pages = {
+        "ducha": [
+            "/proposals/",
+            "/proposals/import/",
+            "/proposals/new/",
+            f"/proposals/{imported['2'].pk}/",
+            f"/proposals/{reply.proposal_id}/",
+            "/proposals/commitments/",
+        ],
+        "jiaoyu": [
+            "/proposals/",
+            f"/proposals/{reply.proposal_id}/",
+            f"/proposals/{handled.pk}/",
+            "/proposals/commitments/",
+        ],
+        "caizheng": [f"/proposals/{handled.pk}/"],
+    }
+    problems = []
+    office = login(browser, live_server, "ducha")
+    office.goto(f"{live_server.url}/proposals/import/")
+    office.set_input_files("#id_upload", str(LIST))
+    office.fill("#id_session", "海西州第十五届人大第四次会议")
+    office.click("main form button[type=submit]")
+    pages["ducha"].append("import preview")
+    for username, urls in pages.items():
+        page = login(browser, live_server, username)
+        for url in urls:
+            if url == "import preview":
+                page = office
+            else:
+                page.goto(live_server.url + url)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > 375:
+                problems.append(f"{username} {url}: {width} px wide")
+            small = page.evaluate(SMALL_TARGETS, TAPPABLE)
+            if small:
+                problems.append(f"{username} {url}: small targets {small[:5]}")
+            page.screenshot(path=str(tmp_path / f"{username}{url.replace('/', '_')}.png"), full_page=True)
+    author = browser.new_context(viewport={"width": 375, "height": 900}).new_page()
+    author.goto(f"{live_server.url}/v/{actions.token_for(link)}/")
+    if author.evaluate("document.documentElement.scrollWidth") > 375:
+        problems.append("the verdict page is wider than 375 px")
+    small = author.evaluate(SMALL_TARGETS, TAPPABLE)
+    if small:
+        problems.append(f"verdict: small targets {small[:5]}")
+    author.screenshot(path=str(tmp_path / "verdict.png"), full_page=True)
+    author.check("input[value=satisfied]")
+    author.click("main form button[type=submit]")
+    assert "感谢" in author.content()
+    print("screenshots in", tmp_path)
+    assert not problems, "\n".join(problems)
