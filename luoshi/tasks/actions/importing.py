@@ -3,7 +3,10 @@ of a corrected text that keeps what the office already decided), or a ledger of 
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -176,11 +179,131 @@ def add_to_ledger(report: WorkReport, actor, drafts: list[DraftTask]) -> list[Ta
     return _create_tasks(report, actor, drafts, start_position=last)
 
 
-def _similar(a: str, b: str) -> float:
-    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
-
-
+# A draft whose text is at least this similar to an old task's (difflib's ratio) is that task lightly
+# edited: it keeps the task, its code and what the office decided.
 SIMILAR_ENOUGH = 0.6
+# Pairs of texts compared at most in one stretch of changed rows; a longer stretch compares each draft
+# with the old rows near its own place only (a draft rewritten from end to end has no old task anyway).
+MAX_COMPARISONS = 20_000
+NEAR = 15
+
+
+def _match(old_tasks: list[Task], drafts: list[DraftTask]) -> dict[int, Task]:
+    """Draft index → the old task it continues, each old task used once.
+
+    1. The same text in the same order (difflib's alignment of the two lists of texts), so a paragraph
+       inserted or removed before a task moves nothing; 2. the same text anywhere (a moved task);
+    3. within each stretch of rows that changed between two aligned ones, the most similar old task of
+       the same kind, at least ``SIMILAR_ENOUGH`` (a lightly edited task); 4. the same anywhere else."""
+    old_texts = [t.text for t in old_tasks]
+    new_texts = [d.text for d in drafts]
+    matched: dict[int, Task] = {}
+    used: set[int] = set()  # indexes into old_tasks
+
+    def pair(i: int, j: int) -> None:
+        matched[i] = old_tasks[j]
+        used.add(j)
+
+    aligner = difflib.SequenceMatcher(None, old_texts, new_texts, autojunk=False)
+    for block in aligner.get_matching_blocks():
+        for k in range(block.size):
+            pair(block.b + k, block.a + k)
+    by_text: dict[str, list[int]] = {}
+    for j, text in enumerate(old_texts):
+        if j not in used:
+            by_text.setdefault(text, []).append(j)
+    for i, text in enumerate(new_texts):
+        if i not in matched and by_text.get(text):
+            pair(i, by_text[text].pop(0))
+
+    # stretches between rows already paired: (old indexes, draft indexes)
+    index_of = {t.pk: j for j, t in enumerate(old_tasks)}
+    stretches: list[tuple[list[int], list[int]]] = []
+    last_old = -1
+    pending: list[int] = []
+    for i in range(len(drafts) + 1):
+        if i < len(drafts) and i not in matched:
+            pending.append(i)
+            continue
+        following = index_of[matched[i].pk] if i < len(drafts) else len(old_tasks)
+        if following < last_old:  # a moved task: it bounds no stretch
+            continue
+        olds = [j for j in range(last_old + 1, following) if j not in used]
+        if pending and olds:
+            stretches.append((olds, pending))
+        pending, last_old = [], following
+    everything = (list(range(len(old_tasks))), list(range(len(drafts))))
+    for olds, news in [*stretches, everything]:
+        _pair_similar(
+            old_tasks, drafts, [j for j in olds if j not in used], [i for i in news if i not in matched], pair
+        )
+    return matched
+
+
+def _pair_similar(
+    old_tasks: list[Task], drafts: list[DraftTask], olds: list[int], news: list[int], pair: Callable[[int, int], None]
+) -> None:
+    """Pair the most similar (old, draft) rows of one stretch first, each row once."""
+    if not olds or not news:
+        return
+    near_only = len(olds) * len(news) > MAX_COMPARISONS
+    scored = []
+    for rank, i in enumerate(news):
+        draft = drafts[i]
+        place = rank * len(olds) // len(news)
+        for at, j in enumerate(olds):
+            if near_only and abs(at - place) > NEAR:
+                continue
+            old = old_tasks[j]
+            if old.kind != draft.kind:
+                continue
+            matcher = difflib.SequenceMatcher(None, old.text, draft.text, autojunk=False)
+            if matcher.real_quick_ratio() < SIMILAR_ENOUGH or matcher.quick_ratio() < SIMILAR_ENOUGH:
+                continue
+            ratio = matcher.ratio()
+            if ratio >= SIMILAR_ENOUGH:
+                scored.append((-ratio, i, j))
+    scored.sort()
+    paired_old: set[int] = set()
+    paired_new: set[int] = set()
+    for _, i, j in scored:
+        if i not in paired_new and j not in paired_old:
+            paired_new.add(i)
+            paired_old.add(j)
+            pair(i, j)
+
+
+CODE_TAIL = re.compile(r"^(.*\.)(\d+)$")
+
+
+def _used_codes(report: WorkReport) -> set[str]:
+    """Every code the ledger's tasks have held: their codes now, the codes a task left (a re-import
+    of an earlier version, a correction) and those of tasks merged into others."""
+    from luoshi.audit.models import AuditEntry
+
+    codes = set(Task.objects.filter(report=report).values_list("code", flat=True))
+    codes.update(
+        AuditEntry.objects.filter(task__report=report, model="Task", field__in=("code", "merged_into")).values_list(
+            "old", flat=True
+        )
+    )
+    return codes
+
+
+def _fresh_code(code: str, taken: set[str]) -> str:
+    """A code never taken, beside ``code``: the next number after the highest taken one under the same
+    heading (2.3.1.4 → 2.3.1.9 when 2.3.1.8 is the highest taken), else ``code-2``, ``code-3``…"""
+    m = CODE_TAIL.match(code)
+    if m:
+        head = m.group(1)
+        highest = max(
+            (int(c[len(head) :]) for c in taken if c.startswith(head) and c[len(head) :].isdigit()), default=0
+        )
+        return f"{head}{highest + 1}"
+    n = 2
+    while f"{code}-{n}" in taken:
+        n += 1
+    return f"{code}-{n}"
 
 
 @transaction.atomic
@@ -196,34 +319,45 @@ def reimport_report(
     warnings=(),
     dropped=(),
 ) -> dict:
-    """Import a corrected text into the same report without duplicating tasks.
+    """Import a corrected text (a 修订稿) into the same report without duplicating tasks.
 
-    Matching: the same text first (wherever it moved), then the same code with similar text. Matched
-    tasks keep their responsibility and history and take the new text, code and source position;
-    new draft tasks become drafts; old tasks with no match are listed, never deleted.
+    Matching (``_match``): the same text in the same order, then the same text anywhere, then a
+    similar text nearby (lightly edited). A matched task keeps its code, responsibility and history and
+    takes the new text and source position, so codes hold however many paragraphs were inserted or
+    removed before it. A new draft takes the engine's code unless the ledger ever used it, else a code
+    never used (``_fresh_code``): a published code is never given to another task. Old tasks with no
+    match are kept, listed in ``last_import["unmatched"]`` for the office (with whether they were
+    published), never deleted.
     """
     _check_drafts(drafts)
     report = WorkReport.objects.select_for_update().get(pk=report.pk)
     old_tasks = list(Task.objects.filter(report=report).order_by("position", "id"))
-    by_text: dict[str, list[Task]] = {}
-    for t in old_tasks:
-        by_text.setdefault(t.text, []).append(t)
-    by_code = {t.code: t for t in old_tasks}
-    matched: dict[int, Task] = {}  # proposal index -> old task
-    used: set[int] = set()
-    for i, p in enumerate(drafts):
-        for candidate in by_text.get(p.text, []):
-            if candidate.pk not in used:
-                matched[i] = candidate
-                used.add(candidate.pk)
-                break
-    for i, p in enumerate(drafts):
-        if i in matched:
-            continue
-        same_code = by_code.get(p.code)
-        if same_code is not None and same_code.pk not in used and _similar(same_code.text, p.text) >= SIMILAR_ENOUGH:
-            matched[i] = same_code
-            used.add(same_code.pk)
+    matched = _match(old_tasks, drafts)
+    matched_pks = {t.pk for t in matched.values()}
+
+    # codes: a matched or left-over task keeps its own (the first of two holding one code, the
+    # published first, if an earlier version of the engine gave it twice); the others get one never used
+    taken = _used_codes(report)
+    holders: set[str] = set()
+    codes: dict[int, str] = {}  # draft index -> code
+    needs_code: list[int] = []
+    for i, old in sorted(matched.items(), key=lambda item: (not item[1].is_published, item[0])):
+        if old.code in holders:
+            needs_code.append(i)
+        else:
+            holders.add(old.code)
+            codes[i] = old.code
+    holders.update(t.code for t in old_tasks if t.pk not in matched_pks)
+    new_drafts = [i for i in range(len(drafts)) if i not in matched]
+    for i in new_drafts:
+        if drafts[i].code not in taken:
+            codes[i] = drafts[i].code
+            taken.add(drafts[i].code)
+        else:
+            needs_code.append(i)
+    for i in sorted(needs_code):
+        codes[i] = _fresh_code(drafts[i].code, taken)
+        taken.add(codes[i])
 
     report.source_text = text
     report.year = year
@@ -236,18 +370,18 @@ def reimport_report(
     kept: list[str] = []
     updated: list[str] = []
     created: list[str] = []
-    # Move every old task out of the way first so codes and positions can be reassigned freely.
+    # Move every old task out of the way first so positions can be reassigned freely.
     for t in old_tasks:
         Task.objects.filter(pk=t.pk).update(position=100000 + t.position)
     for i, p in enumerate(drafts):
         position = (i + 1) * 10
         task = matched.get(i)
         if task is None:
-            created.append(_create_task(report, actor, p, position).code)
+            created.append(_create_task(report, actor, dataclasses.replace(p, code=codes[i]), position).code)
             continue
         changes = []
         for name, value in (
-            ("code", p.code),
+            ("code", codes[i]),
             ("text", p.text),
             ("section_title", p.section_title[:300]),
             ("theme_title", p.theme_title[:300]),
@@ -278,9 +412,9 @@ def reimport_report(
         (updated if changes else kept).append(task.code)
     unmatched = []
     for t in old_tasks:
-        if t.pk not in used:
+        if t.pk not in matched_pks:
             t.refresh_from_db()
-            unmatched.append({"id": t.pk, "code": t.code, "text": t.text})
+            unmatched.append({"id": t.pk, "code": t.code, "text": t.text, "published": t.is_published})
             # Kept after the matched tasks; the span pointed into the old text, so it is cleared.
             Task.objects.filter(pk=t.pk).update(span_start=None, span_end=None)
     report.last_import = {
