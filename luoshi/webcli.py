@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime
+import functools
 import os
 import sys
 from pathlib import Path
@@ -19,8 +21,51 @@ DEMO_USERS = [
     ("jiaoyu", "liaison", "州教育局", "教育局", "联络员"),
     ("lingdao", "leader", None, "李", "副州长"),
     ("jiaotong", "liaison", "州交通运输局", "交通局", "联络员"),
+    # the liaisons of the other units that handle the demo's suggestions and proposals
+    ("weijian", "liaison", "州卫健委", "卫健委", "联络员"),
+    ("nongmu", "liaison", "州农牧局", "农牧局", "联络员"),
+    ("zhujian", "liaison", "州住建局", "住建局", "联络员"),
+    ("minzheng", "liaison", "州民政局", "民政局", "联络员"),
+    ("shuili", "liaison", "州水利局", "水利局", "联络员"),
+    ("wenlv", "liaison", "州文体旅游广电局", "文旅局", "联络员"),
+    ("gongxin", "liaison", "州工信局", "工信局", "联络员"),
+    ("caizheng", "liaison", "州财政局", "财政局", "联络员"),
 ]
 EDUCATION_SECTION_HINT = "教育"
+SAMPLE_PROPOSALS = DATA / "demo-proposals.csv"
+# The sessions whose lists the demo hands over: "S" the congress's suggestions, "P" the CPPCC's proposals.
+DEMO_SESSIONS = {
+    "S": ("suggestion", "海西州第十五届人大第三次会议"),
+    "P": ("proposal", "政协海西州第十四届委员会第三次会议"),
+}
+# The demo year of its suggestions S1 … S14 and proposals P1 … P10 (P2.2: the second part of P2 after 分办),
+# played by ``_play_proposals``, one row a step: day (MM-DD of the demo's year), matter, step, who, option,
+# text, more. Steps: intake (option: how many of the session's rows in the sample list), enter (one handed
+# over later, 闭会期间, entered by hand), split (who: the units), assign (交办; option: key, 领办 by lingdao,
+# or months=N), relief (the 主办 unit asks for 退回改办, text: why), decide (the office gives it to who), ack
+# (签收), contact (option: the way), opinion (who: the 会办 unit), reply (option: the category; more: C's
+# explanation, or B's commitments "what@MM-DD | what@+1-MM-DD"), return (text: why) or accept by the office,
+# verdict (who: the link, 0 the 领衔人, 1 the first 附议人; option: the opinion), met (who: the commitment's
+# index). The spring lists are handed over in March and answered in May and June; S8 misses its deadline,
+# S3's 领衔人 is not satisfied, P5 has six months; S13, S14, P9 and P10 come later and are open in December.
+SAMPLE_PROPOSAL_YEAR = DATA / "demo-proposals-year.csv"
+# The hour of each step on its day (Asia/Shanghai).
+_STEP_HOURS = {
+    "intake": 9,
+    "enter": 9,
+    "split": 9,
+    "assign": 10,
+    "relief": 10,
+    "ack": 11,
+    "met": 11,
+    "contact": 15,
+    "decide": 15,
+    "opinion": 16,
+    "reply": 16,
+    "return": 17,
+    "accept": 17,
+    "verdict": 20,
+}
 
 
 def _django(host: str | None = None) -> None:
@@ -37,11 +82,13 @@ def setup_demo(out=None) -> dict:
 
     Safe to run again: existing data is kept and nothing is imported twice.
     """
+    from django.contrib.auth.hashers import make_password
     from django.core.management import call_command
     from django.db import transaction
 
     from luoshi.accounts import actions as accounts
     from luoshi.accounts.models import Government, Unit, User
+    from luoshi.reports.models import Source
     from luoshi.tasks import actions
     from luoshi.tasks.decomposing import decompose_for, document_fields, report_title
     from luoshi.tasks.models import Task
@@ -54,9 +101,11 @@ def setup_demo(out=None) -> dict:
         if not government.units.exists():
             accounts.import_units(government, None, load_units(SAMPLE_UNITS))
         users = {}
+        password = ""  # one hash for every demo account: they share the printed password; a hash costs 0.2 s
         for username, role, unit_label, family, given in DEMO_USERS:
             user = User.objects.filter(username=username).first()
             if user is None:
+                password = password or make_password(DEMO_PASSWORD)
                 unit = Unit.objects.get(government=government, short_name=unit_label) if unit_label else None
                 user = User(
                     username=username,
@@ -66,16 +115,17 @@ def setup_demo(out=None) -> dict:
                     last_name=family,
                     first_name=given,
                 )
-                user.set_password(DEMO_PASSWORD)
+                user.password = password
                 user.save()
             users[username] = user
         supervisor = users["ducha"]
-        existing = government.reports.first()
+        existing = government.reports.filter(source=Source.REPORT).first()
         created = existing is None
         if existing is not None:
             report = existing
         else:
-            year = _demo_today().year
+            today = _demo_today()
+            year = today.year
             document, drafts = decompose_for(government, SAMPLE_REPORT.read_text(encoding="utf-8"), year)
             report = actions.import_report(
                 government,
@@ -92,9 +142,10 @@ def setup_demo(out=None) -> dict:
             actions.bulk_update(
                 report, education.values_list("pk", flat=True), supervisor, {"leader": users["lingdao"]}
             )
-            out.write("正在模拟本年度的签收、报送、审核与督办 (首次启动约需十几秒)…\n")
+            out.write("正在模拟本年度的签收、报送、审核、督办和建议提案办理 (首次启动约需十几秒)…\n")
             out.flush()
-            simulate_demo_year(report, users, _demo_today())
+            plays = _play_proposals(government, users, _demo_start(today), today)
+            simulate_demo_year(report, users, today, plays=plays)
             # the demo discloses its published tasks with the default public fields (政务公开)
             from luoshi.public import actions as public_actions
 
@@ -108,6 +159,12 @@ def setup_demo(out=None) -> dict:
     lights = _light_counts(report)
     if lights:
         out.write(f"红黄绿灯 (今日): 绿 {lights['green']} · 黄 {lights['yellow']} · 红 {lights['red']}\n")
+    proposals = _proposal_counts(government)
+    if proposals:
+        out.write(
+            f"建议提案: 建议 {proposals['suggestion']} 件 · 提案 {proposals['proposal']} 件"
+            f" · 已办复 {proposals['closed']} 件 · 办理中 {proposals['open']} 件\n"
+        )
     out.write(f"演示账号 (密码均为 {DEMO_PASSWORD}):\n")
     for username, role, unit_label, family, given in DEMO_USERS:
         out.write(f"  {username:<10} {dict(User.ROLE_CHOICES)[role]} {unit_label or ''} {family}{given}\n")
@@ -124,6 +181,22 @@ def _light_counts(report) -> dict:
     return counts if any(counts.values()) else {}
 
 
+def _proposal_counts(government) -> dict:
+    from luoshi.proposals.models import Proposal
+    from luoshi.tasks.models import Status
+
+    rows = Proposal.objects.filter(government=government, task__published_at__isnull=False)
+    counts = {kind: rows.filter(kind=kind).count() for kind in ("suggestion", "proposal")}
+    counts["closed"] = rows.filter(task__status=Status.CLOSED).count()
+    counts["open"] = rows.count() - counts["closed"]
+    return counts if any(counts.values()) else {}
+
+
+def _demo_start(today: datetime.date) -> datetime.date:
+    """The day the demo year starts: the report's ledger is published on 10 January."""
+    return datetime.date(today.year, 1, 10)
+
+
 def _demo_today() -> datetime.date:
     from django.utils import timezone
 
@@ -136,11 +209,12 @@ def _at(day: datetime.date, hour: int = 10):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
-def simulate_demo_year(report, users: dict, today: datetime.date) -> dict:
+def simulate_demo_year(report, users: dict, today: datetime.date, plays: dict | None = None) -> dict:
     """Publish the demo ledger on 10 January of this year and play the months up to ``today``: units
     acknowledge (a few late), report on time, late or not at all, some reports are returned and
     answered, the office reviews, and the daily escalation runs, so lights, inboxes, reminders and
-    supervision orders have something to show. Called once, when the demo ledger is created."""
+    supervision orders have something to show. ``plays``: more steps by day (``_play_proposals``), each
+    played on its day before that day's escalation. Called once, when the demo ledger is created."""
     from luoshi.ops.daily import run_daily
     from luoshi.tasks import actions
     from luoshi.tasks.models import ACTIVE, Status
@@ -148,7 +222,7 @@ def simulate_demo_year(report, users: dict, today: datetime.date) -> dict:
     from luoshi.tracking import health
 
     supervisor, leader = users["ducha"], users["lingdao"]
-    start = datetime.date(today.year, 1, 10)
+    start = _demo_start(today)
     if today <= start:
         actions.publish(report, supervisor)
         return {"days": 0}
@@ -218,10 +292,116 @@ def simulate_demo_year(report, users: dict, today: datetime.date) -> dict:
                     tracking.review_report(pending.pk, supervisor, decision="accepted", at=_at(day))
             elif event[0] == "instruct":
                 tracking.instruct(task.pk, leader, text="请加快推进, 确保年底前全面完成。", at=_at(day))
+        for play in (plays or {}).get(day, []):
+            play()
         if day in runs or day == today:
             run_daily(day, send=False)
         day += datetime.timedelta(days=1)
     return {"days": (today - start).days}
+
+
+def _play_proposals(government, users: dict, start: datetime.date, today: datetime.date) -> dict:
+    """The demo's suggestions and proposals through the year, as ``SAMPLE_PROPOSAL_YEAR`` tells it: the steps
+    of the days from ``start`` up to the day before ``today``, by day, for ``simulate_demo_year`` to play
+    between its daily runs (so that the escalation sees each day as it was). Whatever happens on or after
+    ``today`` is left out: early in the year there is less to show. Deterministic for a given today."""
+    from luoshi.proposals import actions as proposals
+    from luoshi.proposals.models import Proposal, Relief, Reply
+    from luoshi.proposals.reading import read_list
+    from luoshi.tracking import actions as tracking
+
+    year, supervisor = today.year, users["ducha"]
+    liaisons = {u.unit.short_name: u for u in users.values() if u.role == "liaison" and u.unit_id}
+    units = {u.short_name: u for u in government.units.all()}
+    rows = read_list(SAMPLE_PROPOSALS.read_bytes(), SAMPLE_PROPOSALS.name)
+
+    def day_of(text: str) -> datetime.date:  # "MM-DD" of the demo's year, "+1-MM-DD" of the next
+        ahead = text.startswith("+1-")
+        month, day = (int(n) for n in text.removeprefix("+1-").split("-"))
+        return datetime.date(year + ahead, month, day)
+
+    def rows_of(kind: str) -> list[dict]:
+        return [r for r in rows if proposals.KIND_WORDS[r["kind"]] == kind]
+
+    def find(ref: str) -> Proposal:  # "S3": suggestion 3; "P2.2": the second part of proposal 2
+        kind, session = DEMO_SESSIONS[ref[0]]
+        number, _, part = ref[1:].partition(".")
+        return Proposal.objects.select_related("task__lead_unit").get(
+            government=government, kind=kind, session=session, number=number, part=int(part or 1) - 1
+        )
+
+    def play(day: datetime.date, row: dict) -> None:
+        ref, step, who, option, text, more = (row[k] for k in ("matter", "step", "who", "option", "text", "more"))
+        at = _at(day, _STEP_HOURS[step])
+        kind, session = DEMO_SESSIONS[ref[0]]
+        if step == "intake":
+            proposals.apply_intake(government, supervisor, rows_of(kind)[: int(option)], session=session, year=year)
+            return
+        if step == "enter":
+            listed = next(r for r in rows_of(kind) if r["number"] == ref[1:])
+            fields = {k: v for k, v in listed.items() if k != "_row"}
+            proposals.enter_one(government, supervisor, session=session, year=year, **fields)
+            return
+        proposal = find(ref)
+        task = proposal.task
+        lead = liaisons.get(task.lead_unit.short_name) if task.lead_unit else None
+        if step == "split":
+            proposals.split(proposal.pk, supervisor, [units[label] for label in who.split("、")])
+        elif step == "assign":
+            months = option.removeprefix("months=") if option.startswith("months=") else None
+            proposals.assign(
+                proposal.pk,
+                supervisor,
+                lead_unit=task.lead_unit,
+                co_units=list(task.co_units.all()),
+                leader=users["lingdao"] if option == "key" else None,
+                key=option == "key",
+                months=months,
+                at=at,
+            )
+        elif step == "relief":
+            proposals.request_relief(proposal.pk, lead, reason=text, at=at)
+        elif step == "decide":
+            relief = proposal.reliefs.get(status=Relief.Status.PENDING)
+            proposals.decide_relief(relief.pk, supervisor, approve=True, new_unit=units[who], at=at)
+        elif step == "ack":
+            tracking.acknowledge(task.pk, lead, at=at)
+        elif step == "contact":
+            proposals.record_contact(proposal.pk, lead, on=day, way=option, content=text, at=at)
+        elif step == "opinion":
+            proposals.give_opinion(proposal.pk, liaisons[who], text=text, at=at)
+        elif step == "reply":
+            promised = [item.rpartition("@") for item in more.split(" | ")] if option == "B" else []
+            proposals.submit_reply(
+                proposal.pk,
+                lead,
+                category=option,
+                text=text,
+                explanation=more if option == "C" else "",
+                commitments=[{"text": what, "due": day_of(due).isoformat()} for what, _, due in promised],
+                publishable=True,
+                at=at,
+            )
+        elif step in ("accept", "return"):
+            reply = proposal.replies.get(status=Reply.Status.SUBMITTED)
+            proposals.review_reply(reply.pk, supervisor, accept=step == "accept", reason=text, at=at)
+        elif step == "verdict":
+            link = proposal.verdict_links.filter(round=proposal.round).order_by("-lead", "id")[int(who)]
+            proposals.record_verdict(proposals.token_for(link), opinion=option, comment=text, at=at)
+        elif step == "met":
+            commitment = proposal.commitments.order_by("id")[int(who)]
+            proposals.meet_commitment(commitment.pk, lead, note=text, at=at)
+        else:
+            raise ValueError(f"unknown step {step!r} in {SAMPLE_PROPOSAL_YEAR.name}")
+
+    plays: dict[datetime.date, list] = {}
+    with SAMPLE_PROPOSAL_YEAR.open(encoding="utf-8", newline="") as script:
+        steps = sorted(csv.DictReader(script), key=lambda row: row["day"])  # stable: a day's steps in order
+    for row in steps:
+        day = day_of(row["day"])
+        if start <= day < today:
+            plays.setdefault(day, []).append(functools.partial(play, day, row))
+    return plays
 
 
 def demo(argv: list[str]) -> int:

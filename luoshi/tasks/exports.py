@@ -103,11 +103,21 @@ class RowPlan:
     changes: dict = field(default_factory=dict)  # field -> new value (for actions.update_task)
     shown: list = field(default_factory=list)  # (label, old, new) for the dry run
     errors: list = field(default_factory=list)
+    # why the row's code names no one task (empty, unknown, repeated in the sheet or held by two
+    # tasks): such a row refuses the whole import (``actions.ledger_import_refusal``)
+    code_problem: str = ""
 
 
 def plan_import(report, rows: list[dict]) -> list[RowPlan]:
     """What applying these rows would change, row by row, with the errors that stop a row."""
-    tasks = {t.code: t for t in Task.objects.filter(report=report).prefetch_related("co_units", "tags")}
+    tasks: dict[str, Task] = {}
+    held: dict[str, int] = {}  # code → how many of the report's tasks hold it
+    for t in Task.objects.filter(report=report).prefetch_related("co_units", "tags"):
+        tasks.setdefault(t.code, t)
+        held[t.code] = held.get(t.code, 0) + 1
+    rows_of: dict[str, list[int]] = {}
+    for record in rows:
+        rows_of.setdefault(str(record.get("序号", "")), []).append(int(record["_row"]))
     units = Unit.by_label(report.government_id)
     leaders: dict[str, User] = {}
     for user in User.objects.filter(government_id=report.government_id):
@@ -118,8 +128,18 @@ def plan_import(report, rows: list[dict]) -> list[RowPlan]:
         code = record.get("序号", "")
         plan = RowPlan(row=record["_row"], code=code, task=tasks.get(code))
         plans.append(plan)
-        if plan.task is None:
-            plan.errors.append(f"序号 {code or '(空)'} 不在本报告中")
+        others = [row for row in rows_of[code] if row != plan.row] if code else []
+        if not code:
+            plan.code_problem = "序号为空"
+        elif plan.task is None:
+            plan.code_problem = f"序号 {code} 不在本报告中"
+        elif held[code] > 1:
+            plan.code_problem = f"序号 {code} 在本报告中对应 {held[code]} 项任务, 无法确定更新哪一项"
+        elif others:
+            plan.code_problem = f"序号 {code} 与第{'、'.join(map(str, others))}行重复"
+        if plan.code_problem:
+            plan.task = None
+            plan.errors.append(plan.code_problem)
             continue
         new = {}
         if "工作任务" in record:

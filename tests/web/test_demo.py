@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from luoshi import webcli
-from luoshi.accounts.models import User
-from luoshi.reports.models import WorkReport
-from luoshi.tasks.models import Task
+from luoshi.accounts.models import ApiToken, User
+from luoshi.proposals.models import Proposal, Relief, Reply, Verdict
+from luoshi.reports.models import Source, WorkReport
+from luoshi.tasks.models import Status, Task
+from luoshi.tracking.models import Reminder, SupervisionOrder
 
 
 @pytest.fixture(scope="module")
@@ -27,14 +31,16 @@ def todays_demo(django_db_setup, django_db_blocker):
 def test_demo_setup_is_idempotent(todays_demo, db):
     first = todays_demo
     assert first["created"]
-    tasks = Task.objects.filter(kind="task")
+    tasks = Task.objects.filter(kind="task", report=first["report"])
     assert tasks.count() == 79
     assert tasks.filter(published_at__isnull=False).count() == tasks.exclude(lead_unit=None).count() > 70
+    counts = [m.objects.count() for m in (Task, Proposal, Reply, Verdict, Reminder)]
     out = io.StringIO()
     second = webcli.setup_demo(out)
-    assert not second["created"]
-    assert WorkReport.objects.count() == 1 and Task.objects.filter(kind="task").count() == 79
-    assert User.objects.count() == 4
+    assert not second["created"] and second["report"] == first["report"]
+    assert WorkReport.objects.filter(source=Source.REPORT).count() == 1
+    assert [m.objects.count() for m in (Task, Proposal, Reply, Verdict, Reminder)] == counts
+    assert User.objects.count() == len(webcli.DEMO_USERS)
     text = out.getvalue()
     assert webcli.DEMO_PASSWORD in text and "jiaoyu" in text and "ducha" in text
 
@@ -42,7 +48,9 @@ def test_demo_setup_is_idempotent(todays_demo, db):
 def test_demo_accounts_log_in_and_see_their_share(todays_demo, client, db):
     assert client.login(username="jiaoyu", password=webcli.DEMO_PASSWORD)
     page = client.get("/tasks/").content.decode()
-    education = Task.objects.filter(lead_unit__short_name="州教育局", published_at__isnull=False)
+    education = Task.objects.filter(
+        report=todays_demo["report"], lead_unit__short_name="州教育局", published_at__isnull=False
+    )
     assert education.exists()
     assert all(t.text in page for t in education)
     client.logout()
@@ -64,3 +72,68 @@ def _public_links(html: str) -> list[str]:
     import re
 
     return sorted({href for href in re.findall(r'href="(/public/[^"]+)"', html) if "/method" not in href})
+
+
+def check_proposals_by_july(government) -> None:
+    """What the demo's suggestions and proposals show from July on: both kinds handed over, replies of
+    each category, one returned and then accepted, a 领衔人's 不满意 handled again, a matter urged and
+    given a 督办单 after its deadline, a 退回改办 approved and a 分办 matter in two parts."""
+    proposals = Proposal.objects.filter(government=government, task__published_at__isnull=False)
+    assert proposals.count() >= 20
+    assert proposals.filter(kind="suggestion").count() >= 10 and proposals.filter(kind="proposal").count() >= 8
+    accepted = Reply.objects.filter(proposal__in=proposals, status=Reply.Status.ACCEPTED)
+    assert {c: accepted.filter(category=c).count() >= 1 for c in "ABC"} == dict.fromkeys("ABC", True)
+    assert accepted.filter(category="B", proposal__commitments__isnull=False).exists()
+    assert not accepted.filter(category="C", explanation="").exists()
+    returned = Reply.objects.filter(proposal__in=proposals, status=Reply.Status.RETURNED).first()
+    assert returned is not None and accepted.filter(proposal=returned.proposal, round=returned.round).exists()
+    unsatisfied = Verdict.objects.get(proposal__in=proposals, opinion=Verdict.Opinion.UNSATISFIED, lead=True)
+    again = unsatisfied.proposal
+    assert unsatisfied.round == 1 and again.round == 2
+    assert Reply.objects.filter(proposal=again, round=2).exists() or again.task.status in (
+        Status.IN_PROGRESS,
+        Status.ACKNOWLEDGED,
+    )
+    urged = Reminder.objects.filter(task__proposal__in=proposals, kind="urge", key__contains=":deadline:")
+    assert urged.exists() and SupervisionOrder.objects.filter(task__in=urged.values("task")).exists()
+    relief = Relief.objects.get(proposal__in=proposals, status=Relief.Status.APPROVED)
+    assert relief.new_unit is not None and relief.proposal.task.lead_unit == relief.new_unit
+    split = proposals.filter(part=1).first()
+    assert split is not None
+    parts = proposals.filter(kind=split.kind, session=split.session, number=split.number)
+    assert sorted(parts.values_list("part", flat=True)) == [0, 1]
+    assert len({p.task.lead_unit_id for p in parts}) == 2
+    key = proposals.get(key=True)
+    assert key.task.leader.username == "lingdao" and key.task.lead_unit.short_name == "州教育局"
+
+
+def test_the_demo_plays_its_suggestions_and_proposals_through_the_year(todays_demo, db):
+    today = timezone.localdate()
+    if today < datetime.date(today.year, 11, 25):
+        pytest.skip("the demo's late suggestions and proposals are all handed over by 25 November")
+    government = todays_demo["government"]
+    check_proposals_by_july(government)
+    proposals = Proposal.objects.filter(government=government)
+    statuses = set(proposals.values_list("task__status", flat=True))
+    assert {Status.ASSIGNED, Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.CLOSED} <= statuses
+    handled = proposals.filter(task__status=Status.IN_PROGRESS, contacts__isnull=False, opinions__isnull=False)
+    assert handled.exclude(task__deadline__lt=today).exists()  # in handling, on time, with an opinion
+    overdue = proposals.filter(task__status=Status.IN_PROGRESS, task__deadline__lt=today)  # still unanswered
+    assert overdue.exists() and SupervisionOrder.objects.filter(task__proposal__in=overdue).exists()
+    assert proposals.filter(commitments__met_at__isnull=False).exists()
+    assert proposals.filter(commitments__met_at__isnull=True).exists()
+    assert proposals.filter(replies__isnull=False).count() >= 15
+    assert not Verdict.objects.filter(at__date__gte=today).exists()  # nothing after today
+
+
+def test_the_demo_liaison_of_education_reads_its_proposals_through_the_api(todays_demo, client, db):
+    today = timezone.localdate()
+    if today <= datetime.date(today.year, 3, 10):
+        pytest.skip("the demo hands its suggestions over on 10 March")
+    jiaoyu = User.objects.get(username="jiaoyu")
+    answer = client.get("/api/proposals?limit=100", headers={"Authorization": f"Bearer {ApiToken.issue(jiaoyu)}"})
+    assert answer.status_code == 200
+    items = answer.json()["items"]
+    led = [i for i in items if i["lead_unit"]["short_name"] == "州教育局"]
+    assert len(led) >= 2
+    assert all(i in led or "州教育局" in [u["short_name"] for u in i["co_units"]] for i in items)

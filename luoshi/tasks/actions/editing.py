@@ -173,9 +173,26 @@ def learn_override(task: Task, unit: Unit, actor) -> None:
     )
 
 
+def ledger_import_refusal(plans) -> str:
+    """Why a filled-in 分工方案 may not be imported at all, naming the rows, or "" when it may: a row
+    whose 序号 is empty, unknown, repeated in the sheet or held by two tasks would update the wrong
+    task, or leave the office guessing which."""
+    bad = [plan for plan in plans if getattr(plan, "code_problem", "")]
+    if not bad:
+        return ""
+    rows = "; ".join(f"第{plan.row}行 {plan.code_problem}" for plan in bad)
+    return f"分工方案未导入, 台账没有任何改动: {rows}。请按导出的序号改正这些行后重新上传"
+
+
 @transaction.atomic
 def apply_ledger_import(plans, actor) -> int:
-    """Apply the planned spreadsheet rows that have changes and no errors. Returns tasks changed."""
+    """Apply the planned spreadsheet rows that have changes and no errors. Returns tasks changed.
+
+    A sheet with a row whose code names no one task is refused whole, before anything is written
+    (``ledger_import_refusal``)."""
+    refusal = ledger_import_refusal(plans)
+    if refusal:
+        raise ActionError(refusal)
     count = 0
     for plan in plans:
         if plan.errors or not plan.changes:

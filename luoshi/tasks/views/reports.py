@@ -209,7 +209,11 @@ def report_spreadsheet(request, pk):
         except signing.BadSignature:
             messages.error(request, "确认信息已失效, 请重新上传")
             return redirect(f"/reports/{report.pk}/spreadsheet/")
-        count = actions.apply_ledger_import(plan_import(report, rows), request.user)
+        try:
+            count = actions.apply_ledger_import(plan_import(report, rows), request.user)
+        except ActionError as exc:  # a code that names no one task: nothing was written
+            messages.error(request, str(exc))
+            return redirect(f"/reports/{report.pk}/spreadsheet/")
         messages.success(request, f"已按分工方案更新 {count} 项任务")
         return redirect(f"/reports/{report.pk}/")
     if request.method == "POST" and form.is_valid():
@@ -222,7 +226,8 @@ def report_spreadsheet(request, pk):
             error = str(exc)
         else:
             plans = plan_import(report, rows)
-            token = signing.dumps(rows, salt=SIGNING_SALT, compress=True)
+            error = actions.ledger_import_refusal(plans)
+            token = "" if error else signing.dumps(rows, salt=SIGNING_SALT, compress=True)
     return render(
         request,
         "reports/spreadsheet.html",
@@ -232,7 +237,7 @@ def report_spreadsheet(request, pk):
             "plans": plans,
             "token": token,
             "error": error,
-            "changed": sum(1 for p in plans or () if p.changes and not p.errors),
+            "changed": 0 if token == "" else sum(1 for p in plans or () if p.changes and not p.errors),
             "failed": sum(1 for p in plans or () if p.errors),
         },
         status=400 if error else 200,
