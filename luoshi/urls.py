@@ -4,8 +4,7 @@ from django.urls import include, path
 
 from luoshi.accounts import views as accounts
 from luoshi.api.api import api
-from luoshi.dashboards import docx
-from luoshi.proposals import views as proposals
+from luoshi.dashboards import views as dashboards
 from luoshi.tasks.views import ledger as tasks
 from luoshi.tasks.views import reports
 from luoshi.tracking import views as tracking
@@ -54,12 +53,8 @@ urlpatterns = [
     path("deliveries/", tracking.delivery_log, name="deliveries"),
     path("", include("luoshi.dashboards.urls")),
     path("", include("luoshi.public.urls")),
-    path(
-        "proposals/replies/<int:pk>/letter.docx",
-        proposals.reply_letter,
-        {"write": docx.reply_letter},
-        name="reply_letter",
-    ),
+    # the reply letter is written by the 通报's generator, above the proposals app
+    path("proposals/replies/<int:pk>/letter.docx", dashboards.reply_letter, name="reply_letter"),
     path("", include("luoshi.proposals.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

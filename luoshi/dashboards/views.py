@@ -14,7 +14,6 @@ from django.utils import timezone
 from luoshi import access
 from luoshi.accounts.models import Unit
 from luoshi.errors import ActionError
-from luoshi.proposals.models import Reply
 from luoshi.reports.models import Source
 
 from . import actions, charts, docx, exports, stats
@@ -212,14 +211,10 @@ def circular_download(request, pk):
 
 @login_required
 def reply_letter(request, pk):
-    """The reply letter (答复函) of an accepted reply as a Word file, for whoever may read the matter."""
-    replies = Reply.objects.select_related("proposal", "proposal__government", "proposal__task", "unit")
-    try:
-        reply = replies.get(
-            pk=int(pk), status=Reply.Status.ACCEPTED, proposal__in=access.visible_proposals(request.user)
-        )
-    except (Reply.DoesNotExist, ValueError, TypeError):
-        raise Http404("没有这份答复函") from None
+    """The reply letter (答复函) of an accepted reply as a Word file: the office's and the replying unit's."""
+    reply = access.reply_for_reading(request.user, pk)
+    if not access.can_download_letter(request.user, reply):
+        raise Http404("没有这份答复函")
     response = HttpResponse(docx.reply_letter(reply), content_type=DOCX)
     response["Content-Disposition"] = f'attachment; filename="reply-{reply.pk}-round{reply.round}.docx"'
     return response

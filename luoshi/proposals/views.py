@@ -14,7 +14,6 @@ import base64
 import binascii
 import secrets
 import zlib
-from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -22,7 +21,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -78,7 +77,6 @@ HISTORY_LABELS = {
 }
 # A verdict link that never worked (forged, mangled) is refused (403); one that worked once is gone (410).
 LINK_INVALID = "链接无效"
-LETTER_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 class Shown:
@@ -558,21 +556,6 @@ def reply_review(request, pk):
         "已审核答复",
         "replies",
     )
-
-
-@login_required
-def reply_letter(request, pk, *, write: Callable[[Reply], bytes]):
-    """The reply letter (答复函) of an accepted reply, as Word: the office's and the replying unit's.
-
-    The letter is written by ``luoshi.dashboards.docx.reply_letter``; dashboards sits above this app and
-    reads its models, so the URLconf (``luoshi.urls``) hands the writer in as ``write`` rather than this
-    module importing it (tests/test_layers.py: the apps import each other without a cycle)."""
-    reply = access.reply_for_reading(request.user, pk)
-    if not access.can_download_letter(request.user, reply):
-        raise Http404("没有这份答复函")
-    response = HttpResponse(write(reply), content_type=LETTER_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="reply-{reply.pk}.docx"'
-    return response
 
 
 # ------------------------------------------------------------------------------------------ commitments

@@ -413,7 +413,7 @@ def test_a_split_part_is_named_by_its_part_in_the_title():
     assert gbt9704.letter_title(part) == "关于对海西州第十五届人大第三次会议第4号(分办2)建议的答复"
 
 
-def test_the_letter_is_served_for_an_accepted_reply_to_those_who_may_read_the_matter(
+def test_the_letter_is_served_for_an_accepted_reply_to_the_office_and_the_replying_unit(
     world, supervisor, liaison, co_liaison, outsider, government
 ):
     factory = RequestFactory()
@@ -424,12 +424,13 @@ def test_the_letter_is_served_for_an_accepted_reply_to_those_who_may_read_the_ma
         return views.reply_letter(request, reply.pk)
 
     reply = world["replies"]["A"]
-    for user in (supervisor, liaison, co_liaison):
+    for user in (supervisor, liaison):
         response = get(user, reply)
         assert response.status_code == 200 and response["Content-Type"] == views.DOCX
         assert Document(io.BytesIO(response.content)).paragraphs
-    with pytest.raises(Http404):
-        get(outsider, reply)  # 州交通运输局 has no part in 第1号
+    for user in (co_liaison, outsider):  # a 会办 unit reads the matter but not the letter; 州交通运输局 neither
+        with pytest.raises(Http404):
+            get(user, reply)
     health_liaison = User.objects.get(username="weijian")
     pending = _reply_again(world["p"]["3"], health_liaison, bj(2026, 6, 28))
     with pytest.raises(Http404):

@@ -338,10 +338,6 @@ def test_an_expired_link_answers_410(supervisor, liaison, imported):
 def test_the_reply_letter_is_the_office_and_the_lead_units_only(
     client_for, supervisor, liaison, co_liaison, leader, outsider, imported
 ):
-    from luoshi.dashboards import docx
-
-    if not hasattr(docx, "reply_letter"):
-        pytest.skip("luoshi.dashboards.docx.reply_letter is not written yet")
     reply = _accepted(imported["1"], supervisor, liaison)
     url = f"/proposals/replies/{reply.pk}/letter.docx"
     for user in (supervisor, liaison):
