@@ -63,3 +63,10 @@ class WorkReport(models.Model):
         if self.source == Source.PROPOSALS:
             return None
         return datetime.date(self.year, 12, 31)
+
+    def circular_title(self, period_label: str) -> str:
+        """A 通报's default title: a work report's key tasks, or the ledger's own matters, in the month."""
+        if self.source == Source.REPORT:
+            return f"关于{self.year}年《政府工作报告》重点任务{period_label}推进情况的通报"
+        word = "办理" if self.source == Source.PROPOSALS else "推进"
+        return f"关于{self.title}{period_label}{word}情况的通报"

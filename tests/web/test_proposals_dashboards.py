@@ -293,6 +293,7 @@ def test_the_circular_of_a_proposals_ledger_freezes_the_figures_into_its_word_fi
     circular = dashboard_actions.create_circular(
         world["ledger"], supervisor, period="2026-06", number="海西督〔2026〕7号", at=bj(2026, 7, 1)
     )
+    assert circular.title == f"关于{world['ledger'].title}2026年6月办理情况的通报"
     figures = circular.data["proposals"]
     assert figures["as_of"] == "2026-06-30"
     assert figures["summary"]["timely_rate"] == 50 and figures["summary"]["satisfied_rate"] == 67
