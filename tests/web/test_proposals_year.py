@@ -9,6 +9,7 @@ import datetime
 import re
 
 import pytest
+import time_machine
 
 from luoshi.ops.daily import run_daily
 from luoshi.proposals import actions
@@ -120,9 +121,10 @@ def test_a_simulated_year_of_proposals_fires_every_deadline_and_escalation_once(
     totals: dict[str, int] = {}
     day = D(2026, 3, 10)
     while day <= D(2026, 9, 10):
-        events(day)
-        for name, value in run_daily(day).items():
-            totals[name] = totals.get(name, 0) + value
+        with time_machine.travel(bj(day.year, day.month, day.day, 18), tick=False):  # that evening
+            events(day)
+            for name, value in run_daily().items():
+                totals[name] = totals.get(name, 0) + value
         day += datetime.timedelta(days=1)
 
     first.refresh_from_db()
@@ -149,7 +151,8 @@ def test_a_simulated_year_of_proposals_fires_every_deadline_and_escalation_once(
     assert totals["reminders"] == 3 and totals["urges"] == 2 and totals["orders"] == 1 and totals["failed"] == 0
 
     # the same day again sends nothing
-    again = run_daily(D(2026, 9, 10))
+    with time_machine.travel(bj(2026, 9, 10, 20), tick=False):
+        again = run_daily()
     assert again["reminders"] == again["urges"] == again["orders"] == again["deliveries"] == 0
 
     # by e-mail: each step to the unit it concerns, once; the 督办单 to the unit and the 领办 leader
