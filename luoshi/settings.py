@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "luoshi.tasks",
     "luoshi.tracking",
     "luoshi.proposals",
+    "luoshi.projects",
     "luoshi.dashboards",
     "luoshi.public",
     "luoshi.ops",

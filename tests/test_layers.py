@@ -3,7 +3,7 @@
 Standard library only (``ast``), so it runs before anything is installed and cannot be fooled by
 an import that happens to succeed. The order is the one docs/architecture.md explains:
 
-    text → errors → audit → accounts → reports → tasks → tracking → proposals → dashboards → public → ops → access → web
+    text → errors → audit → accounts → reports → tasks → tracking → proposals → projects → dashboards → public → ops → access → web
 
 The *web* layer is each app's pages and wiring (views, urls, forms, admin, context processors,
 management commands) plus the API and the command line. Web modules rank among themselves by
@@ -26,6 +26,7 @@ DOMAIN = [
     "luoshi.tasks",
     "luoshi.tracking",
     "luoshi.proposals",
+    "luoshi.projects",
     "luoshi.dashboards",
     "luoshi.public",
     "luoshi.ops",
