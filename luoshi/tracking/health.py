@@ -15,6 +15,7 @@ Rules (bands per ledger in ``TrackingSettings``; defaults in docs/architecture.m
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypedDict
 
@@ -39,6 +40,18 @@ class _InputsAnnotations(TypedDict):
     health_acknowledged_at: datetime.datetime | None
     health_has_milestones: bool
     health_last_light: str | None
+
+
+# The light rules of kinds above tracking (a livelihood project's money and works): each takes the matter
+# and the day and returns its red and its yellow reasons, or two empty lists for a matter not of its
+# kind. A kind's AppConfig.ready registers its rule; ``compute`` applies every rule to every matter.
+KindRule = Callable[[Task, datetime.date], tuple[list[str], list[str]]]
+KIND_RULES: list[KindRule] = []
+
+
+def register_rule(rule: KindRule) -> None:
+    if rule not in KIND_RULES:
+        KIND_RULES.append(rule)
 
 
 LABELS = {"green": "绿", "yellow": "黄", "red": "红"}
@@ -227,6 +240,11 @@ def compute(
         yellow.append(f"交办超过 {s.acknowledge_days} 天未签收")
     elif acknowledged and acknowledged > limit and day <= acknowledged + datetime.timedelta(days=30):
         yellow.append(f"逾期签收 (交办后 {(acknowledged - published).days} 天)")
+
+    for rule in KIND_RULES:
+        kind_red, kind_yellow = rule(task, day)
+        red += kind_red
+        yellow += kind_yellow
 
     if red:
         return Health("red", red, expected, reported, missing)
