@@ -17,6 +17,7 @@ from django.http import Http404
 
 from luoshi.accounts.models import User
 from luoshi.dashboards.models import Circular
+from luoshi.projects.models import Project
 from luoshi.proposals.models import Commitment, Proposal, Relief, Reply
 from luoshi.reports.models import WorkReport
 from luoshi.tasks.models import ACTIVE, REPORTING, Status, Task
@@ -147,9 +148,20 @@ def answered_by_reply(task: Task) -> bool:
     return Proposal.objects.filter(task_id=task.pk).exists()
 
 
+def reports_with_money(task: Task) -> bool:
+    """A livelihood project's matter is reported on with its money and indicators
+    (``can_report_project``), not by the plain progress report."""
+    return Project.objects.filter(task_id=task.pk).exists()
+
+
 def can_submit_report(user, task: Task) -> bool:
     """The lead unit submits the consolidated progress report (after 签收)."""
-    return is_lead_liaison(user, task) and task.status in REPORTING and not answered_by_reply(task)
+    return (
+        is_lead_liaison(user, task)
+        and task.status in REPORTING
+        and not answered_by_reply(task)
+        and not reports_with_money(task)
+    )
 
 
 def can_contribute(user, task: Task) -> bool:
@@ -449,6 +461,45 @@ def export_tasks(user, report: WorkReport, unit_id=None) -> QuerySet[Task]:
 
 def can_manage_disclosure(user, report: WorkReport) -> bool:
     return is_supervisor(user) and report.government_id == user.government_id
+
+
+# ------------------------------------------------------------------------------------------------ 民生实事
+# Reading follows the matter (``project_for_reading``); these say who may do what to a project.
+
+
+def visible_projects(user) -> QuerySet[Project]:
+    """The livelihood projects this user may read: those whose matter the user may read."""
+    return Project.objects.filter(task__in=visible_tasks(user).values("id"))
+
+
+def project_for_reading(user, pk) -> Project:
+    """The project if the user may read its matter, else 404."""
+    try:
+        return visible_projects(user).select_related("task", "task__report", "task__lead_unit").get(pk=int(pk))
+    except (Project.DoesNotExist, ValueError, TypeError):
+        raise Http404("没有这个民生实事项目") from None
+
+
+def can_manage_projects(user, government_id) -> bool:
+    """The office of the projects' government: candidates and the vote, opening projects, budgets, stages,
+    indicators, bands, overruns, the link to the report task, adjusting an evaluation."""
+    return is_supervisor(user) and user.government_id == government_id
+
+
+def can_report_project(user, project: Project) -> bool:
+    """The lead unit reports a period's money, indicators and stages (after 签收), as for any report."""
+    return is_lead_liaison(user, project.task) and project.task.status in REPORTING
+
+
+def can_evaluate_project(user, project: Project) -> bool:
+    """The lead unit writes the year-end self-evaluation of a project it reports on."""
+    return is_lead_liaison(user, project.task) and project.task.is_published
+
+
+def public_projects(day) -> QuerySet[Project]:
+    """What the public may read of livelihood projects: those whose matter is public (the tasks' whitelist
+    and embargo, ``public_tasks``)."""
+    return Project.objects.filter(task__in=public_tasks(day).values("id"))
 
 
 def public_tasks(day) -> QuerySet[Task]:
