@@ -509,3 +509,13 @@ def public_tasks(day) -> QuerySet[Task]:
         published_at__isnull=False,
         disclosure__public=True,
     ).filter(Q(disclosure__embargo_until__isnull=True) | Q(disclosure__embargo_until__lte=day))
+
+
+# ------------------------------------------------------------------------------------------------ work first
+# What each person's home page lists: the things they may act on now, by role (``work_for``), and the
+# inbox items still open for them. Lists read; each item says which page and form answers it.
+
+
+def open_notifications(user):
+    """The inbox items that still ask something of the user and that they have not put aside as read."""
+    return notifications_of(user).filter(done_at__isnull=True, read_at__isnull=True)

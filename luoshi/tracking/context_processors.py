@@ -10,7 +10,7 @@ def inbox(request) -> dict:
     if user is None or not user.is_authenticated:
         return {}
     return {
-        "unread_count": access.notifications_of(user).filter(read_at__isnull=True).count(),
+        "unread_count": access.open_notifications(user).count(),
         "nav_reports": access.is_supervisor(user),
         "nav_units": access.can_manage_units(user),
         "nav_deliveries": access.can_see_deliveries(user),

@@ -294,15 +294,20 @@ class SupervisionOrder(Immutable):
 
 
 class Notification(models.Model):
-    """One item of a user's in-app inbox."""
+    """One item of a user's in-app inbox. An item that asks something of its user is open until the thing
+    is done (``done_at``, set by the action that does it: ``tracking.actions.notify.settle``); an item that
+    only tells (a report accepted, a request decided) is done when it is sent. ``url``: the page, with the
+    anchor of the form, the item asks the user to go to."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField("类型", max_length=20)
     title = models.CharField("标题", max_length=200)
     body = models.TextField("内容", blank=True)
+    url = models.CharField("链接", max_length=300, blank=True)
     created_at = models.DateTimeField("时间", default=timezone.now, db_index=True)
     read_at = models.DateTimeField("已读", null=True, blank=True)
+    done_at = models.DateTimeField("已办", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "站内通知"
@@ -310,6 +315,10 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.done_at is None
 
 
 class Webhook(models.Model):

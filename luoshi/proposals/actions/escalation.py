@@ -19,10 +19,11 @@ from luoshi.tracking import actions as tracking
 from luoshi.tracking.models import Reminder
 
 from ..models import Commitment, Opinion, Proposal
+from .handling import page
 
 
 def _remind_or_urge(
-    task, unit, *, ident: str, due: datetime.date, subject: str, today: datetime.date, counts: dict
+    task, unit, *, ident: str, due: datetime.date, subject: str, today: datetime.date, counts: dict, url: str = ""
 ) -> None:
     remind_days = settings.LUOSHI_REMIND_DAYS
     if 0 <= (due - today).days <= remind_days:
@@ -34,8 +35,17 @@ def _remind_or_urge(
     key = f"{kind}:{task.pk}:{ident}"
     if tracking.step(Reminder, kind=kind, task=task, due=due, subject=subject[:200], key=key[:120], on=today):
         counts["reminders" if kind == "remind" else "urges"] += 1
+        if kind == "urge":  # the 催办 takes the place of the reminder of the same thing
+            tracking.settle(task, ["remind"], users=tracking.liaisons(unit), subjects=[subject[:200]])
         counts["notifications"] += tracking.notify(
-            tracking.liaisons(unit), task=task, kind=kind, title=title, body=task.text[:80], units=[unit], on=today
+            tracking.liaisons(unit),
+            task=task,
+            kind=kind,
+            title=title,
+            body=task.text[:80],
+            units=[unit],
+            on=today,
+            url=url,
         )
 
 
@@ -67,6 +77,7 @@ def escalate(today: datetime.date) -> dict:
                     subject=f"{unit.label}会办意见",
                     today=today,
                     counts=counts,
+                    url=page(proposal, "opinions"),
                 )
     promised = (
         Commitment.objects.filter(met_at__isnull=True, due__isnull=False)
@@ -84,5 +95,6 @@ def escalate(today: datetime.date) -> dict:
                 subject=f"答复承诺“{commitment.text[:30]}”",
                 today=today,
                 counts=counts,
+                url=page(commitment.proposal, "commitments"),
             )
     return counts

@@ -50,6 +50,11 @@ def locked(proposal_id: int) -> tuple[Proposal, Task]:
     return proposal, task
 
 
+def page(proposal: Proposal, anchor: str = "") -> str:
+    """Where a notification about the proposal leads: its page, at the section of the form it asks for."""
+    return f"{settings.LUOSHI_SITE_URL}/proposals/{proposal.pk}/" + (f"#{anchor}" if anchor else "")
+
+
 def handling_months(months) -> int:
     """The handling time the office gives, checked against the allowed maximum."""
     if months in (None, ""):
@@ -126,6 +131,7 @@ def assign(
         body=f"主办。{body}",
         units=[lead_unit],
         on=day,
+        url=page(proposal, "handling"),
     )
     if co_units:
         due = day + datetime.timedelta(days=settings.LUOSHI_PROPOSAL_OPINION_DAYS)
@@ -137,9 +143,12 @@ def assign(
             body=f"会办。请于 {due:%Y-%m-%d} 前向主办单位提出会办意见",
             units=co_units,
             on=day,
+            url=page(proposal, "opinions"),
         )
     if leader is not None:
-        tracking.notify([leader], task=task, kind="assign", title=f"领办: {title}", body=body, outside=False)
+        tracking.notify(
+            [leader], task=task, kind="assign", title=f"领办: {title}", body=body, outside=False, url=page(proposal)
+        )
     return proposal
 
 
@@ -220,6 +229,7 @@ def request_relief(proposal_id: int, actor, *, reason: str, at=None) -> Relief:
         title=f"{unit.label}申请退回改办 {proposal.number_label}",
         body=reason,
         outside=False,
+        url=page(proposal, "reliefs"),
     )
     return relief
 
@@ -258,6 +268,10 @@ def decide_relief(
     trail.record(
         actor, model="Relief", object_id=relief.pk, field="decision", new=relief.get_status_display(), task=task, at=now
     )
+    if not proposal.reliefs.filter(status=Relief.Status.PENDING).exists():
+        tracking.settle(task, ["relief"], users=tracking.supervisors(task), at=now)
+    if approve:
+        tracking.settle(task, users=tracking.liaisons(relief.unit), at=now)  # the matter is no longer the unit's
     tracking.notify(
         tracking.liaisons(relief.unit),
         task=task,
@@ -265,6 +279,8 @@ def decide_relief(
         title=f"退回改办申请{relief.get_status_display()}: {proposal.number_label}",
         body=reason,
         units=[relief.unit],
+        todo=False,
+        url=page(proposal, "reliefs"),
     )
     if not approve:
         return relief
@@ -294,6 +310,7 @@ def decide_relief(
             title=f"改办交办: {proposal.get_kind_display()}{proposal.number_label} {task.text[:40]}",
             body=f"主办。请于 {deadline:%Y-%m-%d} 前答复",
             units=[new_unit],
+            url=page(proposal, "handling"),
         )
     else:
         if new_unit is not None and new_unit.pk != task.lead_unit_id:
@@ -318,6 +335,9 @@ def give_opinion(proposal_id: int, actor, *, text: str, at=None) -> Opinion:
         proposal=proposal, round=proposal.round, unit=unit, author=actor, text=text, at=at or timezone.now()
     )
     trail.record(actor, model="Opinion", object_id=opinion.pk, field="opinion", new=text[:200], task=task, at=at)
+    unit_users = tracking.liaisons(unit)  # the 会办 opinion is what the 交办 and its reminders asked of the unit
+    tracking.settle(task, ["assign"], users=unit_users, at=at)
+    tracking.settle(task, ["remind", "urge"], users=unit_users, at=at, subjects=[f"{unit.label}会办意见"])
     tracking.notify(
         tracking.liaisons(task.lead_unit),
         task=task,
@@ -326,6 +346,7 @@ def give_opinion(proposal_id: int, actor, *, text: str, at=None) -> Opinion:
         body=text[:80],
         units=[task.lead_unit],
         on=local_day(at),
+        url=page(proposal, "replies"),
     )
     return opinion
 

@@ -21,7 +21,7 @@ from luoshi.tasks.models import Status, Task
 from luoshi.tracking import actions as tracking
 
 from ..models import Category, Commitment, Contact, Kind, Proposal, Reply, Verdict, VerdictLink
-from .handling import HANDLING, local_day, locked, months_after
+from .handling import HANDLING, local_day, locked, months_after, page
 
 _SIGNER_SALT = "luoshi.proposals.verdict"
 LETTER_WORDS = {Kind.SUGGESTION: "建复", Kind.PROPOSAL: "提复"}
@@ -98,6 +98,11 @@ def submit_reply(
         actor, model="Reply", object_id=reply.pk, field="reply", new=f"{category}类 报送审核", task=task, at=now
     )
     task_actions.move(task, actor, Status.CLOSING, at=now)
+    # the reply answers what the unit was asked: the deadline's reminders, a return, 再次办理, the 会办
+    # opinions to take in, and every 督办单 and 批示 so far
+    unit_users = tracking.liaisons(task.lead_unit)
+    tracking.settle(task, ["remind", "urge", "reply", "redo", "opinion"], users=unit_users, at=now)
+    tracking.settle(task, ["order", "instruction"], at=now)
     tracking.notify(
         tracking.supervisors(task),
         task=task,
@@ -105,6 +110,7 @@ def submit_reply(
         title=f"{proposal.number_label} 答复待审核 ({category}类)",
         body=task.text[:80],
         outside=False,
+        url=page(proposal, "replies"),
     )
     tracking.record_health(task, local_day(now), "报送答复")
     return reply
@@ -153,7 +159,9 @@ def review_reply(reply_id: int, actor, *, accept: bool, reason: str = "", at=Non
         task=task,
         at=now,
     )
+    tracking.settle(task, ["reply"], users=tracking.supervisors(task), at=now)
     if accept:
+        tracking.settle(task, at=now)  # a matter answered asks nothing more of anyone
         for item in reply.commitments:
             Commitment.objects.create(
                 proposal=proposal,
@@ -176,6 +184,8 @@ def review_reply(reply_id: int, actor, *, accept: bool, reason: str = "", at=Non
         body=reason,
         units=[task.lead_unit],
         on=local_day(now),
+        todo=not accept,  # a returned reply asks for a new one; an accepted one only tells
+        url=page(proposal, "replies"),
     )
     tracking.record_health(task, local_day(now), "已办复" if accept else "答复退回")
     return reply
@@ -264,6 +274,8 @@ def record_verdict(token: str, *, opinion: str, comment: str = "", at=None) -> V
         title=f"{proposal.number_label} {link.author}测评: {verdict.get_opinion_display()}",
         body=comment[:80],
         outside=False,
+        todo=False,
+        url=page(proposal, "verdicts"),
     )
     if link.lead and opinion == Verdict.Opinion.UNSATISFIED:
         _handle_again(proposal, task, now, comment)
@@ -290,8 +302,18 @@ def _handle_again(proposal: Proposal, task: Task, now: datetime.datetime, commen
         body=comment[:80],
         units=[task.lead_unit],
         on=day,
+        url=page(proposal, "contacts"),
     )
-    tracking.notify(tracking.supervisors(task), task=task, kind="redo", title=title, body=comment[:80], outside=False)
+    tracking.notify(
+        tracking.supervisors(task),
+        task=task,
+        kind="redo",
+        title=title,
+        body=comment[:80],
+        outside=False,
+        todo=False,
+        url=page(proposal, "replies"),
+    )
     tracking.record_health(task, day, "不满意, 再次办理")
 
 
@@ -312,6 +334,13 @@ def meet_commitment(commitment_id: int, actor, *, note: str, at=None) -> Commitm
     commitment.met_at = at or timezone.now()
     commitment.met_note = note
     commitment.save(update_fields=["met_at", "met_note"])
+    tracking.settle(
+        commitment.proposal.task,
+        ["remind", "urge"],
+        users=tracking.liaisons(commitment.unit),
+        at=commitment.met_at,
+        subjects=[f"答复承诺“{commitment.text[:30]}”"],
+    )
     trail.record(
         actor,
         model="Commitment",

@@ -1,6 +1,7 @@
 """Every multi-row write of 落实 tracking, each in one transaction, in modules by purpose:
 
-- ``notify``: inbox items, digests and their delivery; who is told about a task;
+- ``notify``: inbox items, digests and their delivery; who is told about a task; settling the items
+  whose thing is done;
 - ``lights``: recording a change of light; a ledger's tracking settings;
 - ``progress``: 签收, progress reports, co-units' parts, review;
 - ``requests``: extension and closing requests and their decisions, 批示;
@@ -13,7 +14,7 @@ they default to now.
 
 from .escalation import escalate_task, run_escalation, step
 from .lights import record_health, settings_for
-from .notify import dispatch, liaisons, mark_read, notify, supervisors, task_url
+from .notify import dispatch, liaisons, mark_read, matching, notify, settle, supervisors, task_url
 from .progress import acknowledge, contribute, open_period, review_report, submit_report
 from .requests import decide_closing, decide_extension, instruct, request_closing, request_extension
 
@@ -27,6 +28,7 @@ __all__ = [
     "instruct",
     "liaisons",
     "mark_read",
+    "matching",
     "notify",
     "open_period",
     "record_health",
@@ -35,6 +37,7 @@ __all__ = [
     "review_report",
     "run_escalation",
     "settings_for",
+    "settle",
     "step",
     "submit_report",
     "supervisors",

@@ -16,7 +16,7 @@ from luoshi.tasks.models import Status, Task
 from .. import health
 from ..models import ProgressReport, Reminder, SupervisionOrder, TrackingSettings
 from .lights import record_health
-from .notify import dispatch, liaisons, notify
+from .notify import dispatch, liaisons, notify, settle
 
 
 def step(model, **fields):
@@ -48,6 +48,9 @@ def escalate_task(task: Task, today: datetime.date, remind_days: int, config=Non
             key = f"{kind}:{task.pk}:{ident}"
             if step(Reminder, kind=kind, task=task, due=due, subject=subject, key=key, on=today):
                 counts["reminders" if kind == "remind" else "urges"] += 1
+                if kind == "urge":  # the 催办 takes the place of what asked for the same thing before it
+                    asked = [s for i, _, s in due_items if i == ident or (ident.startswith("report:") and i < ident)]
+                    settle(task, ["remind", "urge"], users=unit_users, subjects=asked)
                 counts["notifications"] += notify(
                     unit_users, task=task, kind=kind, title=title, body=task.text[:80], units=[task.lead_unit], on=today
                 )

@@ -16,7 +16,7 @@ from .. import health, periods
 from ..evidence import check_all
 from ..models import Contribution, Evidence, ProgressReport, ReportReview
 from .lights import record_health
-from .notify import liaisons, notify, supervisors
+from .notify import liaisons, matching, notify, settle, supervisors
 
 # The work report's text and import results: large, and never needed to record a progress report.
 REPORT_BULK = [f"report__{name}" for name in ("source_text", "main_targets", "warnings", "dropped", "last_import")]
@@ -32,6 +32,8 @@ def acknowledge(task_id: int, actor, at=None) -> Task:
     task_actions.move(task, actor, Status.ACKNOWLEDGED, at=at)
     if task.ongoing:
         task_actions.move(task, actor, Status.ONGOING, at=at)
+    if task.lead_unit_id is not None:  # 签收: what the 交办 asked of the unit
+        settle(task, ["assign"], unit=task.lead_unit, at=at)
     record_health(task, health.local_date(at or timezone.now()), "签收")
     return task
 
@@ -192,10 +194,39 @@ def _create_report(task_id, actor, key_period, percent, narrative, note, key, fi
         on=day,
         outside=False,
     )
+    _settle_answered(task, period, reports, now)
     given = health.inputs(task)
     current = health.compute(task, day, reports=[*reports, report], given=given)
     record_health(task, day, f"{period.label}报送进展", current=current, last=given.last_light)
     return report, True
+
+
+def _settle_answered(task: Task, period: periods.Period, reports: list[ProgressReport], now) -> None:
+    """What a lead unit's report of ``period`` answers, in one statement: the reminders and 催办 of this
+    period and of earlier ones that are reported or can no longer be (the ladder asks for the latest
+    period only), a return of this period, its co-units' parts, and every 督办单 and 批示 on the task so far."""
+    unit = task.lead_unit
+    reported = {r.period for r in reports} | {period.key}
+    day = health.local_date(now)
+    start = health.local_date(task.published_at) if task.published_at else period.start
+    earlier = periods.periods_between(task.cycle, task.due_day, min(start, period.start), period.end)
+    done = [p for p in earlier if p.key in reported or p.closes < day or p.key == period.key]
+    settle(
+        task,
+        at=now,
+        any_of=[
+            matching(["order", "instruction"]),
+            *(
+                [
+                    matching(["remind", "urge"], unit=unit, subjects=[f"{p.label}进展报告" for p in done]),
+                    matching(["review"], unit=unit, subjects=[f" {period.key} 进展报告"]),
+                    matching(["contribution"], unit=unit),
+                ]
+                if unit is not None
+                else []
+            ),
+        ],
+    )
 
 
 def _known_evidence(report: ProgressReport, evidence: list[Evidence]) -> None:
@@ -218,6 +249,7 @@ def contribute(task_id: int, actor, *, period: str, narrative: str, at=None) -> 
     contribution = Contribution.objects.create(
         task=task, period=p.key, unit=actor.unit, author=actor, narrative=narrative, submitted_at=now
     )
+    settle(task, ["instruction"], users=liaisons(actor.unit), at=now)  # the co-unit's part answers a 批示 to it
     notify(
         liaisons(task.lead_unit),
         task=task,
@@ -246,7 +278,13 @@ def review_report(report_id: int, actor, *, decision: str, reason: str = "", at=
         progress_report=report, decision=decision, reason=reason, reviewer=actor, at=now
     )
     task = report.task
-    word = "已采纳" if decision == ReportReview.Decision.ACCEPTED else "被退回"
+    accepted = decision == ReportReview.Decision.ACCEPTED
+    word = "已采纳" if accepted else "被退回"
+    period = periods.parse(task.cycle, task.due_day, report.period)
+    if period is not None:  # the item that asked for this report's review
+        settle(task, ["report"], users=supervisors(task), at=now, subjects=[f" {period.label}进展待审核"])
+    if not ProgressReport.objects.filter(task=task, review__isnull=True).exists():
+        settle(task, ["report"], users=supervisors(task), at=now)  # nothing of the task waits for review
     notify(
         liaisons(report.unit),
         task=task,
@@ -255,6 +293,7 @@ def review_report(report_id: int, actor, *, decision: str, reason: str = "", at=
         body=reason,
         units=[report.unit],
         on=health.local_date(now),
+        todo=not accepted,  # a returned report asks for an answer; an accepted one only tells
     )
     record_health(task, health.local_date(now), f"{report.period} 报告{word}")
     return review

@@ -15,7 +15,7 @@ from luoshi.tasks.models import ACTIVE, Status, Task
 from .. import health
 from ..models import ClosingRequest, ExtensionRequest, Instruction
 from .lights import record_health, settings_for
-from .notify import liaisons, notify, supervisors
+from .notify import liaisons, notify, settle, supervisors
 
 
 @transaction.atomic
@@ -76,6 +76,7 @@ def decide_extension(request_id: int, actor, *, approve: bool, reason: str = "",
         request.status = ExtensionRequest.Status.LEADER
         request.decision_reason = (reason or "").strip()
         request.save()
+        settle(task, ["extension"], users=supervisors(task), at=now)
         notify([task.leader], task=task, kind="extension", title=f"{task.code} 延期申请待您审核", body=request.reason)
         return request
     request.status = ExtensionRequest.Status.APPROVED if approve else ExtensionRequest.Status.REFUSED
@@ -83,8 +84,10 @@ def decide_extension(request_id: int, actor, *, approve: bool, reason: str = "",
     request.decided_at = now
     request.decision_reason = (reason or "").strip()
     request.save()
+    settle(task, ["extension"], users=[*supervisors(task), task.leader], at=now)
     if approve:
         task_actions.update_task(task.pk, actor, task.version, {"deadline": request.new_deadline}, learn=False)
+        settle(task, ["remind", "urge"], users=liaisons(task.lead_unit), at=now, subjects=["任务完成时限"])
     word = f"已同意, 完成时限改为 {request.new_deadline}" if approve else "未获同意"
     notify(
         liaisons(task.lead_unit),
@@ -93,6 +96,7 @@ def decide_extension(request_id: int, actor, *, approve: bool, reason: str = "",
         title=f"{task.code} 延期申请{word}",
         body=request.decision_reason,
         units=[task.lead_unit],
+        todo=False,
     )
     task.refresh_from_db()
     record_health(task, health.local_date(now), "延期申请" + ("同意" if approve else "未同意"))
@@ -114,6 +118,9 @@ def request_closing(task_id: int, actor, *, verdict: str, reason: str, at=None) 
         task=task, verdict=verdict, reason=reason, requested_by=actor, requested_at=now
     )
     task_actions.move(task, actor, Status.CLOSING, at=at)
+    # asking to close answers the deadline's reminders and the 督办单 so far; the decision is the office's
+    settle(task, ["remind", "urge"], users=liaisons(task.lead_unit), at=now, subjects=["任务完成时限"])
+    settle(task, ["order"], at=now)
     notify(supervisors(task), task=task, kind="closing", title=f"{task.code} 申请办结", body=reason, outside=False)
     return closing
 
@@ -141,9 +148,11 @@ def decide_closing(request_id: int, actor, *, approve: bool, reason: str = "", a
             at=at,
         )
         task_actions.move(task, actor, Status.CLOSED, at=at)
+        settle(task, at=now)  # a closed task asks nothing more of anyone
     else:
         back = Status.ONGOING if task.ongoing else Status.IN_PROGRESS
         task_actions.move(task, actor, back, at=at)
+        settle(task, ["closing"], users=supervisors(task), at=now)
     word = "已办结" if approve else "办结申请未获同意"
     notify(
         liaisons(task.lead_unit),
@@ -152,6 +161,7 @@ def decide_closing(request_id: int, actor, *, approve: bool, reason: str = "", a
         title=f"{task.code} {word}",
         body=closing.decision_reason,
         units=[task.lead_unit],
+        todo=False,
     )
     record_health(task, health.local_date(now), word)
     return closing
