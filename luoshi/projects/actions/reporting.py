@@ -8,12 +8,13 @@ import datetime
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from luoshi.audit import trail
 from luoshi.errors import ActionError
 from luoshi.tracking import actions as tracking
-from luoshi.tracking.models import ProgressReport
+from luoshi.tracking.models import HealthChange, ProgressReport
 
 from .. import money
 from ..lights import latest_spending
@@ -81,6 +82,7 @@ def report_period(
             raise ActionError(f"节点“{stage.name}”的完成日期不能晚于今天")
         if stage.actual is None or stage.actual != day:
             done[stage.pk] = day
+    recorded = HealthChange.objects.filter(task_id=project.task_id).aggregate(last=Max("id"))["last"] or 0
     report, created = tracking.submit_report(
         project.task_id,
         actor,
@@ -114,5 +116,8 @@ def report_period(
             at=now,
         )
         Stage.objects.filter(pk=pk).update(actual=day)
-    tracking.record_health(project.task, today, "报送资金与形象进度")
+    # ``submit_report`` recorded the light before the money and stages above were written, so with figures
+    # that are no longer true; within this transaction that record is replaced by the one light they give.
+    HealthChange.objects.filter(task_id=project.task_id, id__gt=recorded).delete()
+    tracking.record_health(project.task, today, f"{report.period} 报送资金与形象进度")
     return report, spending
