@@ -6,10 +6,12 @@ carries its figures as text, so a black-and-white print or a screen reader loses
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .stats import LIGHT_LABELS, Group
+from .stats import LIGHT_LABELS, Group, ProjectGroup, ProjectRow
 
 COLOURS = {"green": "#1b6e20", "yellow": "#b07d00", "red": "#a00000", "none": "#777777"}
 
@@ -99,5 +101,56 @@ def trend_bars(points: list[dict], prefix: str, title: str) -> SafeString:
             f'<text x="{x + (col_w - 12) / 2}" y="{top + chart_h + 32}" text-anchor="middle" font-size="10">'
             f"{p['reports']}份</text>"
         )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))
+
+
+def _percent(value) -> str:
+    return "—" if value is None else f"{value}%"
+
+
+def spending_bars(rows: list[ProjectGroup | ProjectRow], title: str) -> SafeString:
+    """Spending against schedule (双监控): per row (the total first, then each project) a frame of the whole
+    budget, a solid bar of the share spent and a black mark with a triangle at the share of the time
+    elapsed (the linear schedule), the two figures written beside it — readable without colour."""
+    label_w, bar_w, row_h = 170, 300, 28
+    width = label_w + bar_w + 200
+    height = row_h * len(rows) + 40
+    parts = [
+        f'<svg class="chart" role="img" aria-label="{escape(title)}" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">',
+        f"<title>{escape(title)}</title>",
+    ]
+    for i, row in enumerate(rows):
+        y = i * row_h + 8
+        label = row.label if isinstance(row, ProjectGroup) else row.title
+        spent, time = row.spent_share, row.time_share
+        bold = ' font-weight="bold"' if isinstance(row, ProjectGroup) else ""
+        parts.append(
+            f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end" font-size="13"{bold}>{escape(label[:13])}</text>'
+            f'<rect x="{label_w}" y="{y}" width="{bar_w}" height="20" fill="#fff" stroke="#555"/>'
+        )
+        if spent:
+            w = bar_w * min(spent, Decimal(100)) / 100
+            parts.append(
+                f'<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="14" fill="#0a4f8c">'
+                f"<title>{escape(label)} 支出进度 {spent}%</title></rect>"
+            )
+        if time is not None:
+            x = label_w + bar_w * min(time, Decimal(100)) / 100
+            parts.append(
+                f'<line x1="{x:.1f}" y1="{y - 3}" x2="{x:.1f}" y2="{y + 23}" stroke="#000" stroke-width="2.5">'
+                f"<title>{escape(label)} 序时进度 {time}%</title></line>"
+                f'<path d="M{x - 4:.1f} {y - 7}L{x + 4:.1f} {y - 7}L{x:.1f} {y - 1}Z" fill="#000"/>'
+            )
+        figures = f"支出 {_percent(spent)} · 序时 {_percent(time)}"
+        parts.append(f'<text x="{label_w + bar_w + 8}" y="{y + 15}" font-size="12">{escape(figures)}</text>')
+    y = height - 12
+    parts.append(
+        f'<rect x="0" y="{y - 10}" width="14" height="12" fill="#0a4f8c"/>'
+        f'<text x="18" y="{y}" font-size="12">支出进度 (累计支出 ÷ 总投资)</text>'
+        f'<line x1="236" y1="{y - 12}" x2="236" y2="{y + 2}" stroke="#000" stroke-width="2.5"/>'
+        f'<text x="244" y="{y}" font-size="12">序时进度 (已过时间 ÷ 建设工期)</text>'
+    )
     parts.append("</svg>")
     return mark_safe("".join(parts))

@@ -14,12 +14,17 @@ the 通报 as it stands today (``circular_rows``), which applies the rule to a l
 建议提案办理 has its own figures (``proposal_stats``: 按时办复率, 满意率, 解决率, 再次办理 and the overdue
 matters), read from the replies, the 领衔人's verdicts and, for a matter handled again, the audit trail;
 a 通报 of a proposals ledger freezes them beside the others.
+
+民生实事 has its money (``project_stats``): budget, received, disbursed and spent (万元, exact decimals), the
+spending progress against the time elapsed (双监控), the stage each project has reached and its light, by
+lead unit and by place.
 """
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Avg, Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncDate
@@ -27,6 +32,7 @@ from django.utils import timezone
 
 from luoshi.accounts.models import Unit, User
 from luoshi.audit.models import AuditEntry
+from luoshi.projects.models import Project, Spending, Stage
 from luoshi.proposals.models import Category, Proposal, Reply, Verdict
 from luoshi.reports.models import Source, WorkReport
 from luoshi.tasks.models import Status, Task
@@ -655,4 +661,234 @@ def proposal_stats(proposals: QuerySet[Proposal], day: datetime.date | None = No
         sorted(units.values(), key=lambda g: (-g.overdue, g.label)),
         sorted(leaders.values(), key=lambda g: g.label),
         overdue,
+    )
+
+
+# ------------------------------------------------------------------------------------------ 民生实事
+
+TENTH = Decimal("0.1")
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+NO_STAGE = "尚无节点完成"
+NO_PLACE = "未定实施地"
+
+
+def rate(part: Decimal, whole: Decimal) -> Decimal | None:
+    """``part`` of ``whole`` in per cent to one place, rounded half up (1 of 3 is 33.3); None when
+    ``whole`` is not above 0."""
+    if whole <= 0:
+        return None
+    return (Decimal(100) * Decimal(part) / Decimal(whole)).quantize(TENTH, rounding=ROUND_HALF_UP)
+
+
+def elapsed_days(start: datetime.date, end: datetime.date, day: datetime.date) -> tuple[int, int]:
+    """(days elapsed, days of the span) of a project running from ``start`` to ``end`` on ``day``, the
+    elapsed days kept within the span: the time share of ``projects.lights.progress``."""
+    span = (end - start).days
+    if span <= 0:
+        return (1, 1) if day >= start else (0, 1)
+    return min(max((day - start).days, 0), span), span
+
+
+@dataclass
+class ProjectRow:
+    """One published project on a day: its money (万元, cumulative from its latest standing report), the
+    linear schedule (the budget's share of the time elapsed), its works and light."""
+
+    id: int
+    task_id: int
+    code: str
+    title: str
+    lead_unit_id: int | None
+    lead_unit: str
+    budget: Decimal
+    elapsed: int  # days from the start, within the span
+    span: int  # days from the start to the deadline
+    places: list[tuple[int, str]] = field(default_factory=list)
+    received: Decimal = ZERO
+    disbursed: Decimal = ZERO
+    spent: Decimal = ZERO
+    works: int = 0  # the weights (per cent) of the stages done
+    stage: str = NO_STAGE  # the last stage done, in the stages' order
+    light: str = "none"
+    light_reason: str = ""
+    as_of: datetime.date | None = None  # the money's report date
+
+    @property
+    def scheduled(self) -> Decimal:
+        """What the linear schedule says should be spent by the day: budget × elapsed ÷ span, to the cent."""
+        return (self.budget * self.elapsed / self.span).quantize(CENT, rounding=ROUND_HALF_UP)
+
+    @property
+    def spent_share(self) -> Decimal | None:
+        return rate(self.spent, self.budget)
+
+    @property
+    def time_share(self) -> Decimal:
+        return rate(Decimal(self.elapsed), Decimal(self.span)) or Decimal("0.0")
+
+    @property
+    def behind(self) -> Decimal | None:
+        """Points the spending lags the time (negative: ahead)."""
+        spent = self.spent_share
+        return None if spent is None else self.time_share - spent
+
+    @property
+    def light_label(self) -> str:
+        return LIGHT_LABELS[self.light]
+
+    @property
+    def light_icon(self) -> str:
+        return LIGHT_ICONS[self.light]
+
+
+@dataclass
+class ProjectGroup:
+    """The money of some projects (all, one lead unit's, one place's): sums to the cent; the shares are
+    of the sums, so the time share is budget-weighted (scheduled ÷ budget)."""
+
+    key: object
+    label: str
+    count: int = 0
+    budget: Decimal = ZERO
+    received: Decimal = ZERO
+    disbursed: Decimal = ZERO
+    spent: Decimal = ZERO
+    scheduled: Decimal = ZERO
+    lights: dict = field(default_factory=lambda: dict.fromkeys(LIGHTS, 0))
+
+    green = property(lambda self: self.lights["green"])
+    yellow = property(lambda self: self.lights["yellow"])
+    red = property(lambda self: self.lights["red"])
+    none = property(lambda self: self.lights["none"])
+
+    @property
+    def spent_share(self) -> Decimal | None:
+        return rate(self.spent, self.budget)
+
+    @property
+    def time_share(self) -> Decimal | None:
+        return rate(self.scheduled, self.budget)
+
+    @property
+    def behind(self) -> Decimal | None:
+        spent, time = self.spent_share, self.time_share
+        return None if spent is None or time is None else time - spent
+
+    def add(self, row: ProjectRow) -> None:
+        self.count += 1
+        self.budget += row.budget
+        self.received += row.received
+        self.disbursed += row.disbursed
+        self.spent += row.spent
+        self.scheduled += row.scheduled
+        self.lights[row.light] += 1
+
+
+@dataclass
+class ProjectStats:
+    day: datetime.date
+    summary: ProjectGroup
+    projects: list[ProjectRow]
+    stages: list[tuple[str, int]]  # (stage reached, projects), in the stages' order, 尚无节点完成 first
+    units: list[ProjectGroup]
+    places: list[ProjectGroup]
+
+
+def _by_behind(groups) -> list[ProjectGroup]:
+    """Most behind schedule first (none spent of no budget last), then by name."""
+    return sorted(groups, key=lambda g: (g.behind is None, -(g.behind or 0), g.label))
+
+
+def project_stats(projects: QuerySet[Project], day: datetime.date | None = None) -> ProjectStats:
+    """The money and works of the published ``projects`` as they stood at the end of ``day`` (today by
+    default), in a fixed number of queries whatever their number.
+
+    Definitions:
+
+    - **money**: each project's cumulative received (到位), disbursed (拨付) and spent (支出) of its latest
+      report submitted by the day and not returned by then (the figures the light reads); 0 before any;
+    - **spending progress** (``spent_share``) = spent ÷ budget; **time share** (``time_share``) = days
+      from the start to the day ÷ days from the start to the deadline (the year's end without one),
+      within 0–100 %; per cent to one place, half up. For a group: spent ÷ budget against **scheduled** ÷
+      budget, where a project's scheduled is budget × its time share to the cent (a linear schedule), so a
+      larger project weighs more; ``behind`` = time share − spending progress, in points;
+    - **stage reached**: the last stage (in the stages' order) done by the day; **works**: the weights of
+      the stages done;
+    - **light**: the last recorded on or before the day, as on the rest of the dashboard;
+    - **by place**: a project in several places counts, whole, in each of them.
+
+    Groups are ordered most behind first, then by name.
+    """
+    day = day or timezone.localdate()
+    end = end_of(day)
+    chosen = projects.filter(task__kind="task", task__published_at__lt=end)
+    raw = list(
+        Project.objects.filter(id__in=chosen.values("id"))
+        .order_by("year", "task__report_id", "task__position", "id")
+        .values_list(
+            "id", "task_id", "task__code", "task__text", "task__lead_unit_id", "budget", "start", "task__deadline"
+        )
+    )
+    ids = [r[0] for r in raw]
+    units = dict(Unit.objects.filter(id__in={r[4] for r in raw if r[4]}).values_list("id", "short_name"))
+    places: dict[int, list[tuple[int, str]]] = {}
+    for project_id, unit_id, label in Project.places.through.objects.filter(project_id__in=ids).values_list(
+        "project_id", "unit_id", "unit__short_name"
+    ):
+        places.setdefault(project_id, []).append((unit_id, label))
+    returned = ReportReview.objects.filter(decision=ReportReview.Decision.RETURNED, at__lt=end).values(
+        "progress_report_id"
+    )
+    money: dict[int, tuple] = {}
+    for project_id, *figures in (
+        Spending.objects.filter(project_id__in=ids, progress_report__submitted_at__lt=end)
+        .exclude(progress_report_id__in=returned)
+        .order_by("progress_report__submitted_at", "id")
+        .values_list("project_id", "received", "disbursed", "spent", "progress_report__submitted_at")
+    ):
+        money[project_id] = tuple(figures)  # the latest wins
+    stages: dict[int, list[tuple[str, datetime.date | None, int]]] = {}
+    order: dict[str, int] = {}
+    for project_id, name, actual, weight, position in Stage.objects.filter(project_id__in=ids).values_list(
+        "project_id", "name", "actual", "weight", "position"
+    ):
+        stages.setdefault(project_id, []).append((name, actual, weight))
+        order[name] = min(order.get(name, position), position)
+    task_lights = {t: (new, cause) for t, new, cause in latest_lights([r[1] for r in raw], day)}
+
+    rows: list[ProjectRow] = []
+    for pk, task_id, code, text, lead, budget, start, deadline in raw:
+        elapsed, span = elapsed_days(start, deadline or datetime.date(start.year, 12, 31), day)
+        row = ProjectRow(pk, task_id, code, text, lead, units.get(lead, ""), budget, elapsed, span)
+        row.places = places.get(pk, [])
+        if pk in money:
+            row.received, row.disbursed, row.spent, submitted = money[pk]
+            row.as_of = timezone.localdate(submitted)
+        done = [(name, weight) for name, actual, weight in stages.get(pk, []) if actual is not None and actual <= day]
+        row.works = min(sum(weight for _, weight in done), 100)
+        if done:
+            row.stage = done[-1][0]
+        row.light, row.light_reason = task_lights.get(task_id, ("none", ""))
+        rows.append(row)
+
+    summary = ProjectGroup("all", "合计")
+    by_unit: dict[object, ProjectGroup] = {}
+    by_place: dict[object, ProjectGroup] = {}
+    reached = dict.fromkeys([NO_STAGE, *sorted(order, key=lambda name: (order[name], name))], 0)
+    for row in rows:
+        summary.add(row)
+        by_unit.setdefault(row.lead_unit_id, ProjectGroup(row.lead_unit_id, row.lead_unit or "未定")).add(row)
+        for unit_id, label in row.places:
+            by_place.setdefault(unit_id, ProjectGroup(unit_id, label)).add(row)
+        if not row.places:
+            by_place.setdefault(None, ProjectGroup(None, NO_PLACE)).add(row)
+        reached[row.stage] += 1
+    return ProjectStats(
+        day,
+        summary,
+        rows,
+        list(reached.items()),
+        _by_behind(by_unit.values()),
+        _by_behind(by_place.values()),
     )

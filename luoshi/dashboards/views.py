@@ -93,6 +93,41 @@ def _proposal_section(user, kind: str, day) -> dict | None:
     return {"p": figures, "tables": proposal_tables(figures, units=kind != "unit", leaders=office)}
 
 
+def _project_section(user, kind: str, day, report) -> dict | None:
+    """民生实事 on a dashboard: the government's published projects of one year for the office (and a
+    viewer), the projects a leader leads, a unit's own (as lead unit); the year is the chosen ledger's when
+    it is a projects ledger, else this year's or, without any, the latest year's. None when there are none."""
+    projects = access.visible_projects(user).filter(task__kind="task", task__published_at__isnull=False)
+    if kind == "leader":
+        projects = projects.filter(task__leader_id=user.pk)
+    elif kind == "unit":
+        projects = projects.filter(task__lead_unit_id=user.unit_id)
+    years = set(projects.values_list("year", flat=True).distinct())
+    if not years:
+        return None
+    if report is not None and report.source == Source.PROJECTS and report.year in years:
+        year = report.year
+    else:
+        year = day.year if day.year in years else max(years)
+    figures = stats.project_stats(projects.filter(year=year), day)
+    if not figures.projects:
+        return None
+    title = f"{year}年民生实事支出进度与序时进度"
+    tables = [
+        {"key": "units", "label": "按牵头单位", "name": "牵头单位", "groups": figures.units},
+        {"key": "places", "label": "按实施地 (县市)", "name": "实施地", "groups": figures.places},
+    ]
+    return {
+        "tables": tables,
+        "places_note": any(len(r.places) > 1 for r in figures.projects),
+        "year": year,
+        "s": figures,
+        "office": kind in ("office", "office_readonly"),
+        "chart": charts.spending_bars([figures.summary, *figures.projects], title),
+        "chart_title": title,
+    }
+
+
 @login_required
 def dashboard(request):
     user = request.user
@@ -107,6 +142,7 @@ def dashboard(request):
     context = {"kind": kind, "report": report, "day": day, "sort": sort, "order": order}
     context["reports"] = list(access.dashboard_reports(user).values_list("id", "year", "title"))
     context["proposals"] = _proposal_section(user, kind, day)
+    context["projects"] = _project_section(user, kind, day, report)
     if report is None:
         return render(request, "dashboards/dashboard.html", context)
 
