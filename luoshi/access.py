@@ -12,16 +12,33 @@
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
+from django.utils import timezone
 
 from luoshi.accounts.models import User
 from luoshi.dashboards.models import Circular
 from luoshi.projects.models import Project
-from luoshi.proposals.models import Commitment, Proposal, Relief, Reply
+from luoshi.proposals.models import Commitment, Contact, Opinion, Proposal, Relief, Reply
 from luoshi.reports.models import WorkReport
 from luoshi.tasks.models import ACTIVE, REPORTING, Status, Task
-from luoshi.tracking.models import ClosingRequest, Evidence, ExtensionRequest, Notification, ProgressReport
+from luoshi.tracking import health, periods
+from luoshi.tracking.models import (
+    ClosingRequest,
+    Contribution,
+    Evidence,
+    ExtensionRequest,
+    HealthChange,
+    Instruction,
+    Notification,
+    ProgressReport,
+    Reminder,
+    SupervisionOrder,
+)
 
 
 def is_supervisor(user) -> bool:
@@ -519,3 +536,348 @@ def public_tasks(day) -> QuerySet[Task]:
 def open_notifications(user):
     """The inbox items that still ask something of the user and that they have not put aside as read."""
     return notifications_of(user).filter(done_at__isnull=True, read_at__isnull=True)
+
+
+@dataclass
+class WorkItem:
+    """One thing to do on a home page: what, by when, and the page and form that does it."""
+
+    title: str
+    url: str
+    text: str = ""
+    due: datetime.date | None = None
+    note: str = ""
+    overdue: bool = False
+    light: str = ""
+
+
+@dataclass
+class WorkSection:
+    """A kind of thing to do, with every item of it (the home page shows the first few)."""
+
+    key: str
+    title: str
+    items: list[WorkItem] = field(default_factory=list)
+    hint: str = ""
+
+    @property
+    def count(self) -> int:
+        return len(self.items)
+
+
+def matter_url(task: Task, anchor: str = "") -> str:
+    """The page that serves a matter, at the anchor of its form: a suggestion's or proposal's own page
+    (its handling is there), else the task page, whose forms come first (``#act``)."""
+    proposal_id = getattr(task, "work_proposal", None)
+    if proposal_id is None:
+        proposal = Proposal.objects.filter(task_id=task.pk).values_list("pk", flat=True).first()
+    else:
+        proposal = proposal_id or None
+    if proposal:
+        return f"/proposals/{proposal}/" + (f"#{anchor}" if anchor else "")
+    return f"/tasks/{task.pk}/#act"
+
+
+def _label(task: Task) -> str:
+    return f"{task.code} {task.text}"
+
+
+def _with_proposal(tasks: QuerySet[Task]) -> QuerySet[Task]:
+    return tasks.annotate(
+        work_proposal=Subquery(Proposal.objects.filter(task_id=OuterRef("pk")).values("pk")[:1])
+    ).select_related("report", "lead_unit")
+
+
+def work_for(user, day: datetime.date | None = None) -> list[WorkSection]:
+    """What the user may act on now, by role, each section's items by deadline (overdue first). Nothing
+    the user cannot act on: a liaison's own unit's share, the office's decisions, a leader's portfolio."""
+    day = day or timezone.localdate()
+    if not getattr(user, "is_authenticated", False) or not user.is_active or not user.government_id:
+        return []
+    if is_supervisor(user):
+        sections = _office_work(user, day)
+    elif user.role == User.LIAISON and user.unit_id:
+        sections = _liaison_work(user, day)
+    elif user.role == User.LEADER:
+        sections = _leader_work(user, day)
+    else:
+        sections = []
+    for section in sections:
+        section.items.sort(key=lambda i: (not i.overdue, i.due or datetime.date.max))
+    return sections
+
+
+def _open_periods(task: Task, day: datetime.date) -> list[periods.Period]:
+    """The periods a report may be submitted for on ``day``, oldest first (as the task page offers them)."""
+    if task.published_at is None:
+        return []
+    start = health.local_date(task.published_at)
+    first = periods.period_at(task.cycle, task.due_day, start).start
+    candidates = periods.periods_between(task.cycle, task.due_day, min(start, day.replace(day=1)), day)
+    return [p for p in candidates if p.is_open(day) and p.end >= first][-2:]
+
+
+def _liaison_work(user, day: datetime.date) -> list[WorkSection]:
+    unit_id = user.unit_id
+    mine = visible_tasks(user).filter(kind="task")
+    lead = _with_proposal(mine.filter(lead_unit_id=unit_id))
+    ack = WorkSection("ack", "待签收", hint="签收后开始办理")
+    for task in lead.filter(status=Status.ASSIGNED, published_at__isnull=False):
+        assert task.published_at is not None
+        due = health.local_date(task.published_at) + datetime.timedelta(days=settings.LUOSHI_ACKNOWLEDGE_DAYS)
+        ack.items.append(WorkItem(_label(task), matter_url(task, "handling"), due=due, overdue=due < day, note="签收"))
+    overdue = WorkSection("overdue", "逾期未报", hint="报送期已过, 仍可补报")
+    due_now = WorkSection("due", "本期待报", hint="本期进展报告")
+    returned = WorkSection("returned", "退回待改", hint="督查室退回的进展报告, 请重新报送")
+    reporting = lead.filter(status__in=REPORTING, proposal__isnull=True)
+    reports: dict[int, dict[str, ProgressReport]] = {}
+    for report in ProgressReport.objects.filter(task__in=reporting.values("pk")).select_related("review"):
+        reports.setdefault(report.task_id, {})[report.period] = report  # the latest of each period
+    for task in reporting:
+        for period in _open_periods(task, day):
+            latest = reports.get(task.pk, {}).get(period.key)
+            review = getattr(latest, "review", None) if latest else None
+            if latest is not None and review is not None and review.decision == "returned":
+                returned.items.append(
+                    WorkItem(_label(task), matter_url(task), due=period.closes, note=f"{period.label}: {review.reason}")
+                )
+            elif latest is None:
+                section = overdue if period.due < day else due_now
+                section.items.append(
+                    WorkItem(
+                        _label(task), matter_url(task), due=period.due, overdue=period.due < day, note=period.label
+                    )
+                )
+    reply = WorkSection("reply", "建议提案待答复", hint="先沟通, 后答复")
+    handled = lead.filter(status__in=HANDLED, proposal__isnull=False)
+    proposals = {p.task_id: p for p in Proposal.objects.filter(task__in=handled.values("pk"))}
+    contacted = set(Contact.objects.filter(proposal__in=proposals.values()).values_list("proposal_id", "round"))
+    last_reply: dict[int, Reply] = {}
+    for r in Reply.objects.filter(proposal__in=proposals.values()).order_by("submitted_at", "id"):
+        last_reply[r.proposal_id] = r
+    for task in handled:
+        proposal = proposals[task.pk]
+        last = last_reply.get(proposal.pk)
+        back = last is not None and last.status == "returned" and last.round == proposal.round
+        note = "答复被退回, 请修改后重新报送" if back else ""
+        note = note or ("再次办理" if proposal.round > 1 else "")
+        anchor = "replies" if (proposal.pk, proposal.round) in contacted else "contacts"
+        reply.items.append(
+            WorkItem(
+                _label(task),
+                matter_url(task, anchor),
+                due=task.deadline,
+                overdue=bool(task.deadline and task.deadline < day),
+                note=note or ("报送答复" if anchor == "replies" else "记录沟通情况后答复"),
+            )
+        )
+    opinion = WorkSection("opinion", "会办意见", hint="向主办单位提出会办意见")
+    co = _with_proposal(mine.filter(co_units__id=unit_id))
+    asked = co.filter(status__in={Status.ASSIGNED, *HANDLED}, proposal__isnull=False)
+    given = set(Opinion.objects.filter(unit_id=unit_id).values_list("proposal_id", "round"))
+    for proposal in Proposal.objects.filter(task__in=asked.values("pk")).select_related("task"):
+        if (proposal.pk, proposal.round) in given:
+            continue
+        opinion_due = proposal.opinion_due
+        opinion.items.append(
+            WorkItem(
+                _label(proposal.task),
+                f"/proposals/{proposal.pk}/#opinions",
+                due=opinion_due,
+                overdue=bool(opinion_due and opinion_due < day),
+                note=proposal.number_label,
+            )
+        )
+    contribute = WorkSection("contribute", "配合报送", hint="配合单位报送本单位承担部分的进展")
+    helping = co.filter(proposal__isnull=True).exclude(status__in=[Status.CLOSED, Status.DRAFT])
+    sent = set(Contribution.objects.filter(unit_id=unit_id).values_list("task_id", "period"))
+    for task in helping:
+        periods_open = _open_periods(task, day)
+        if periods_open and (task.pk, periods_open[-1].key) not in sent:
+            period = periods_open[-1]
+            contribute.items.append(
+                WorkItem(_label(task), matter_url(task), due=period.due, overdue=period.due < day, note=period.label)
+            )
+    promised = WorkSection("commitments", "B类答复承诺", hint="兑现后登记")
+    for c in open_commitments(user).select_related("proposal", "proposal__task"):
+        promised.items.append(
+            WorkItem(
+                f"{c.proposal.number_label} {c.text}",
+                f"/proposals/{c.proposal_id}/#commitment-{c.pk}",
+                due=c.due,
+                overdue=bool(c.due and c.due < day),
+                text=c.proposal.task.text,
+            )
+        )
+    return [overdue, returned, ack, due_now, reply, opinion, contribute, promised]
+
+
+def _office_work(user, day: datetime.date) -> list[WorkSection]:
+    tasks = visible_tasks(user)
+    review = WorkSection("review", "进展待审核", hint="采纳或退回")
+    pending = (
+        ProgressReport.objects.filter(task__in=tasks.values("pk"), review__isnull=True)
+        .select_related("task", "unit")
+        .order_by("submitted_at", "id")
+    )
+    for r in pending:
+        review.items.append(
+            WorkItem(
+                _label(r.task),
+                f"/tasks/{r.task_id}/#act",
+                due=health.local_date(r.submitted_at),
+                note=f"{r.period} {r.unit.label} 报送进度 {r.percent}%",
+            )
+        )
+    replies = WorkSection("replies", "答复待审核", hint="建议提案的答复")
+    for reply in Reply.objects.filter(proposal__task__in=tasks.values("pk"), status="submitted").select_related(
+        "proposal", "proposal__task", "unit"
+    ):
+        replies.items.append(
+            WorkItem(
+                f"{reply.proposal.number_label} {reply.proposal.task.text}",
+                f"/proposals/{reply.proposal_id}/#reply-{reply.pk}",
+                due=health.local_date(reply.submitted_at),
+                note=f"{reply.unit.label} {reply.category}类",
+            )
+        )
+    requests = WorkSection("requests", "延期、办结与改办申请", hint="同意或不同意")
+    for e in ExtensionRequest.objects.filter(
+        task__in=tasks.values("pk"), status=ExtensionRequest.Status.PENDING
+    ).select_related("task"):
+        requests.items.append(
+            WorkItem(
+                _label(e.task),
+                f"/tasks/{e.task_id}/#act",
+                due=health.local_date(e.requested_at),
+                note=f"申请延期至 {e.new_deadline:%Y-%m-%d}",
+            )
+        )
+    for c in ClosingRequest.objects.filter(
+        task__in=tasks.values("pk"), status=ClosingRequest.Status.PENDING
+    ).select_related("task"):
+        requests.items.append(
+            WorkItem(_label(c.task), f"/tasks/{c.task_id}/#act", due=health.local_date(c.requested_at), note="申请办结")
+        )
+    for relief in Relief.objects.filter(proposal__task__in=tasks.values("pk"), status="pending").select_related(
+        "proposal", "proposal__task", "unit"
+    ):
+        requests.items.append(
+            WorkItem(
+                f"{relief.proposal.number_label} {relief.proposal.task.text}",
+                f"/proposals/{relief.proposal_id}/#reliefs",
+                due=health.local_date(relief.requested_at),
+                note=f"{relief.unit.label}申请退回改办",
+            )
+        )
+    reds = WorkSection("reds", "昨日以来新亮红灯", hint="看原因, 督办")
+    published = tasks.filter(published_at__isnull=False)
+    for change in (
+        HealthChange.objects.filter(
+            task__in=published.values("pk"), new="red", on__gte=day - datetime.timedelta(days=1)
+        )
+        .exclude(old="red")
+        .select_related("task")
+    ):
+        reds.items.append(
+            WorkItem(_label(change.task), matter_url(change.task), due=change.on, note=change.cause, light="red")
+        )
+    orders = WorkSection("orders", "督办单待回应", hint="责任单位尚未报送进展或答复")
+    for order in _unanswered(SupervisionOrder.objects.filter(task__in=published.values("pk")), "on"):
+        orders.items.append(
+            WorkItem(_label(order.task), matter_url(order.task), due=order.on, note=f"{order.number}: {order.cause}")
+        )
+    today = WorkSection("escalations", "今日提醒与催办", hint="每日督办运行的结果")
+    for reminder in Reminder.objects.filter(task__in=published.values("pk"), on=day).select_related("task"):
+        today.items.append(
+            WorkItem(_label(reminder.task), matter_url(reminder.task), due=reminder.due, note=reminder.subject)
+        )
+    return [review, replies, requests, reds, orders, today]
+
+
+def _unanswered(records: QuerySet, when: str) -> list:
+    """督办单 or 批示 of open matters with no progress report or reply from the unit since they were given."""
+    rows = list(records.exclude(task__status=Status.CLOSED).select_related("task", "task__report"))
+    task_ids = {r.task_id for r in rows}
+    latest: dict[int, datetime.datetime] = {}
+    answers = [
+        *ProgressReport.objects.filter(task_id__in=task_ids).values_list("task_id", "submitted_at"),
+        *Reply.objects.filter(proposal__task_id__in=task_ids).values_list("proposal__task_id", "submitted_at"),
+    ]
+    for task_id, at in answers:
+        if task_id not in latest or at > latest[task_id]:
+            latest[task_id] = at
+    out = []
+    for r in rows:
+        given = getattr(r, when)
+        answered = latest.get(r.task_id)
+        if isinstance(given, datetime.datetime):
+            is_answered = answered is not None and answered > given
+        else:
+            is_answered = answered is not None and health.local_date(answered) >= given
+        if not is_answered:
+            out.append(r)
+    return out
+
+
+def _leader_work(user, day: datetime.date) -> list[WorkSection]:
+    portfolio = dashboard_tasks(user)
+    extensions = WorkSection("extensions", "待您审核的延期申请", hint="同意或不同意")
+    for e in ExtensionRequest.objects.filter(
+        task__leader_id=user.pk, status=ExtensionRequest.Status.LEADER
+    ).select_related("task"):
+        extensions.items.append(
+            WorkItem(
+                _label(e.task),
+                f"/tasks/{e.task_id}/#act",
+                due=health.local_date(e.requested_at),
+                note=f"申请延期至 {e.new_deadline:%Y-%m-%d}",
+            )
+        )
+    instructions = WorkSection("instructions", "批示未回应", hint="批示后责任单位尚未报送进展或答复")
+    for i in _unanswered(Instruction.objects.filter(author=user), "at"):
+        instructions.items.append(
+            WorkItem(_label(i.task), matter_url(i.task), due=health.local_date(i.at), note=i.text[:60])
+        )
+    open_tasks = _with_proposal(portfolio.exclude(status=Status.CLOSED))
+    lights = health.recorded([t.pk for t in open_tasks])
+    reds = WorkSection("reds", "红灯", hint="包抓事项中亮红灯的, 及其原因")
+    yellows = WorkSection("yellows", "黄灯", hint="包抓事项中亮黄灯的, 及其原因")
+    for task in open_tasks:
+        light = lights.get(task.pk)
+        if light is not None and light.light in ("red", "yellow"):
+            (reds if light.light == "red" else yellows).items.append(
+                WorkItem(_label(task), matter_url(task), due=task.deadline, note=light.reason, light=light.light)
+            )
+    changed = WorkSection("changed", "本周灯色变化", hint="近七天")
+    for change in (
+        HealthChange.objects.filter(task__in=portfolio.values("pk"), on__gte=day - datetime.timedelta(days=7))
+        .exclude(old="")
+        .select_related("task")
+        .order_by("-on", "-id")
+    ):
+        changed.items.append(
+            WorkItem(
+                _label(change.task),
+                matter_url(change.task),
+                due=change.on,
+                note=f"{change.get_old_display()} → {change.get_new_display()}: {change.cause}",
+                light=change.new,
+            )
+        )
+    led = WorkSection("led", "领办的重点建议提案", hint="领导领办")
+    for p in (
+        Proposal.objects.filter(task__leader_id=user.pk, key=True)
+        .exclude(task__status=Status.CLOSED)
+        .select_related("task")
+    ):
+        led.items.append(
+            WorkItem(
+                f"{p.number_label} {p.task.text}",
+                f"/proposals/{p.pk}/",
+                due=p.task.deadline,
+                overdue=bool(p.task.deadline and p.task.deadline < day),
+                note=p.task.get_status_display(),
+            )
+        )
+    return [extensions, instructions, reds, yellows, changed, led]

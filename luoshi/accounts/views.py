@@ -22,12 +22,33 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+# How many items of each kind the home page shows before "全部 N 项" (the full list: ``?list=<key>``).
+HOME_ITEMS = 5
+
+
 def home(request):
+    """The work-first home page: what this person may act on now, by kind, each item one tap from its
+    form; a kind's count leads to all its items (``?list=<key>``)."""
     if not request.user.is_authenticated:
         return redirect("login")
-    if access.is_supervisor(request.user):
-        return redirect("reports")
-    return redirect("ledger")
+    sections = access.work_for(request.user)
+    only = request.GET.get("list", "")
+    shown = [s for s in sections if s.key == only] if only else [s for s in sections if s.count]
+    if only and not shown:
+        return redirect("home")
+    return render(
+        request,
+        "accounts/home.html",
+        {
+            "sections": shown,
+            "all_sections": sections,
+            "only": only,
+            "limit": HOME_ITEMS,
+            "slice": ":" if only else f":{HOME_ITEMS}",
+            "total": sum(s.count for s in sections),
+            "open_notifications": access.open_notifications(request.user).count(),
+        },
+    )
 
 
 def catalog_from_upload(upload):

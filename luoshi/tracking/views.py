@@ -8,6 +8,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -29,6 +30,25 @@ from .forms import (
 )
 from .models import Delivery, HealthChange, ProgressReport, Reminder, ReportReview, SupervisionOrder
 
+# What the inbox calls the kinds of its items.
+KIND_LABELS = {
+    "report": "进展待审核",
+    "review": "审核结果",
+    "remind": "提醒",
+    "urge": "催办",
+    "order": "督办单",
+    "instruction": "批示",
+    "contribution": "配合进展",
+    "extension": "延期申请",
+    "closing": "办结申请",
+    "assign": "交办",
+    "relief": "退回改办",
+    "opinion": "会办意见",
+    "reply": "答复",
+    "verdict": "满意度测评",
+    "redo": "再次办理",
+}
+
 
 def open_periods(task, day=None) -> list[periods.Period]:
     """The periods a report may be submitted for today, newest first."""
@@ -45,9 +65,17 @@ def open_periods(task, day=None) -> list[periods.Period]:
 def ledger(request):
     """The ledger page: the ledger's filter and tasks, each with its recorded light."""
     context = task_views.ledger_context(request)
-    lights = health.recorded([task.pk for task in context["page"]])
+    ids = [task.pk for task in context["page"]]
+    lights = health.recorded(ids)
+    progress: dict[int, int] = {}
+    for task_id, percent in (
+        ProgressReport.objects.filter(task_id__in=ids).order_by("submitted_at", "id").values_list("task_id", "percent")
+    ):
+        progress[task_id] = percent  # the latest reported progress
     for task in context["page"]:
         task.health = lights.get(task.pk)
+        task.progress = progress.get(task.pk)
+    context["filtered"] = any(v for k, v in request.GET.items() if k != "page")
     return render(request, "tasks/ledger.html", context)
 
 
@@ -84,7 +112,23 @@ def panel(request, task) -> dict:
     closings = list(task.closing_requests.select_related("requested_by", "decided_by"))
     for c in closings:
         c.can_decide = access.can_decide_closing(user, c)
+    can_report = access.can_submit_report(user, task) and bool(choices)
+    can_review = access.can_review_reports(user, task)
+    latest: dict[str, ProgressReport] = {}
+    for r in reports:
+        latest[r.period] = r  # the newest report of each period
+    open_keys = {p.key for p in choices}
+    returned = [
+        r
+        for r in latest.values()
+        if r.period in open_keys and getattr(r, "review", None) and r.review.decision == ReportReview.Decision.RETURNED
+    ]
     return {
+        # what this user may do now, shown first on the task page (``#act``)
+        "pending_reports": [r for r in reports if getattr(r, "review", None) is None] if can_review else [],
+        "returned_reports": returned if can_report else [],
+        "open_extensions": [e for e in extensions if e.can_decide],
+        "open_closings": [c for c in closings if c.can_decide],
         "health": health.compute(task, day),
         "health_changes": list(HealthChange.objects.filter(task=task).order_by("on", "id")),
         "progress_reports": reports,
@@ -94,9 +138,9 @@ def panel(request, task) -> dict:
         "instructions": list(task.instructions.select_related("author")),
         "orders": list(task.supervision_orders.all()),
         "reminders": list(task.reminders.all()),
-        "can_report": access.can_submit_report(user, task) and bool(choices),
+        "can_report": can_report,
         "can_contribute": access.can_contribute(user, task) and bool(choices),
-        "can_review": access.can_review_reports(user, task),
+        "can_review": can_review,
         "can_extend": access.can_request_extension(user, task),
         "can_close": access.can_request_closing(user, task),
         "can_instruct": access.can_instruct(user, task),
@@ -111,7 +155,7 @@ def panel(request, task) -> dict:
 
 
 def _back(task_id):
-    return redirect(f"/tasks/{task_id}/#progress")
+    return redirect(f"/tasks/{task_id}/#act")
 
 
 def _errors(request, form) -> None:
@@ -288,9 +332,28 @@ def instruction_add(request, pk):
 
 @login_required
 def inbox(request):
+    """The inbox: what is still to do first (unread before read), then what is done or only told."""
     items = access.notifications_of(request.user).select_related("task")
-    page = Paginator(items, 50).get_page(request.GET.get("page"))
-    return render(request, "tracking/inbox.html", {"page": page})
+    show = request.GET.get("show", "")
+    kinds = sorted(set(items.values_list("kind", flat=True)))
+    kind = request.GET.get("kind", "")
+    if kind in kinds:
+        items = items.filter(kind=kind)
+    todo = list(items.filter(done_at__isnull=True).order_by(F("read_at").asc(nulls_first=True), "-created_at", "-id"))
+    done = items.filter(done_at__isnull=False) if show == "all" or not todo else items.none()
+    page = Paginator(done, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "tracking/inbox.html",
+        {
+            "todo": todo,
+            "page": page,
+            "show": show,
+            "kind": kind,
+            "kinds": [(k, KIND_LABELS.get(k, k)) for k in kinds],
+            "done_count": access.notifications_of(request.user).filter(done_at__isnull=False).count(),
+        },
+    )
 
 
 @login_required
