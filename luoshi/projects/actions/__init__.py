@@ -4,13 +4,16 @@
   vote or from the list import), budget by source, stages, indicators, overrun permission, the link to
   the report task that promised the project;
 - ``reporting``: a period's report with its money, indicator actuals and stages done;
-- ``evaluation``: the year-end self-evaluation and the office's adjustment.
+- ``evaluation``: the year-end self-evaluation and the office's adjustment;
+- ``importing``: the project list with its budget table, dry run (``plan_import``) then all or nothing
+  (``apply_import``).
 
 Views, the API and the command line validate input, ask ``luoshi.access`` and then call one function,
 by its name here. Amounts are read by ``luoshi.projects.money``.
 """
 
 from .evaluation import adjust, default_weights, evaluate, indicator_score, score
+from .importing import ImportPlan, RowPlan, apply_import, plan_import
 from .reporting import report_period
 from .setup import (
     ProjectPlan,
@@ -31,10 +34,13 @@ from .setup import (
 )
 
 __all__ = [
+    "ImportPlan",
     "ProjectPlan",
+    "RowPlan",
     "add_candidates",
     "adjust",
     "allow_overrun",
+    "apply_import",
     "check_plan",
     "choose_projects",
     "default_stages",
@@ -45,6 +51,7 @@ __all__ = [
     "ledger_title",
     "link_promise",
     "open_projects",
+    "plan_import",
     "record_votes",
     "report_period",
     "score",
