@@ -35,11 +35,11 @@ def amount(value, label: str, *, allow_empty: bool = False) -> Decimal:
         raise ActionError(f"{label}“{text}”不是数字")
     if number < 0:
         raise ActionError(f"{label}不能为负数")
+    if number > LARGEST:  # before quantizing: 1e30 to the cent exceeds the decimal context
+        raise ActionError(f"{label}过大")
     if number != number.quantize(CENT, rounding=ROUND_HALF_UP):
         raise ActionError(f"{label}最多保留两位小数 (万元)")
-    if number > LARGEST:
-        raise ActionError(f"{label}过大")
-    return number.quantize(CENT)
+    return number.quantize(CENT).copy_abs()  # "-0" is 0.00
 
 
 def value(raw, label: str) -> Decimal:
@@ -55,10 +55,10 @@ def value(raw, label: str) -> Decimal:
         raise ActionError(f"{label}“{text}”不是数字") from None
     if not number.is_finite() or number < 0:
         raise ActionError(f"{label}应为不小于0的数字")
+    if number >= Decimal("1e12"):  # before quantizing, as in ``amount``
+        raise ActionError(f"{label}过大")
     if number != number.quantize(Decimal("0.0001")):
         raise ActionError(f"{label}最多保留四位小数")
-    if number >= Decimal("1e12"):
-        raise ActionError(f"{label}过大")
     return number
 
 
