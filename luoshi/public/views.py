@@ -2,8 +2,9 @@
 
 The public pages read only ``access.public_tasks`` and, of those, only the fields whitelisted here and
 switched on per task: task text, lead unit, status, progress (of accepted reports), last update date and
-the office's public summary; and ``access.public_proposals``, of which only the whitelisted fields of the
-publishable reply (see "建议提案办理结果公开" below). Nothing else is ever put in their context.
+the office's public summary; ``access.public_proposals``, of which only the whitelisted fields of the
+publishable reply (see "建议提案办理结果公开" below); and ``access.public_projects``, of which only the fields
+listed under "民生实事公开" below. Nothing else is ever put in their context.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from django.views.decorators.http import require_POST
 from luoshi import access
 from luoshi.dashboards import stats
 from luoshi.errors import ActionError
+from luoshi.projects import exports as project_figures
+from luoshi.projects.models import Project
 from luoshi.proposals.models import Category, Kind, Reply
 from luoshi.reports.models import WorkReport
 from luoshi.tasks.models import Status, Task
@@ -298,6 +301,104 @@ def proposal(request, pk):
     if not rows:
         raise Http404("没有这件公开的建议或提案")
     return render(request, "public/proposal.html", {"row": rows[0], "day": day})
+
+
+# ------------------------------------------------------------------------------------------------ 民生实事公开
+# Of a livelihood project the public reads its published plan — title, 建设内容, year, places (实施地), the
+# stages with their planned dates, the budget (total and by source) and the 绩效目标表's targets — and, each
+# only while the office switched the matching field of its matter's ``Disclosure`` on:
+#   show_lead_unit → the lead unit;  show_status → the lifecycle status;
+#   show_progress  → the money figures (received, disbursed, spent), spending progress (spent ÷ budget), works
+#                    progress, the stages' actual dates and the indicators' actuals;
+#   show_updated   → the date of the report the figures come from;  show_summary → the office's summary.
+# Only reports the office accepted count (``projects.exports.figures(accepted_only=True)``). Co-units, the
+# leader, the light, narratives, evidence and the self-evaluation never reach these pages.
+
+PROJECTS_PAGE_SIZE = 50
+
+
+def _project_row(project: Project, day, *, detail: bool = False) -> dict:
+    """The whitelisted fields of one public project."""
+    task = project.task
+    d = getattr(task, "disclosure", None)
+    show = set(d.shown_fields()) if d else set()
+    progress = "show_progress" in show
+    now = project_figures.figures(project, day, accepted_only=True)
+    row: dict[str, object] = {
+        "id": project.pk,
+        "title": task.text,
+        "year": project.year,
+        "content": project.content,
+        "places": [u.label for u in project.places.all()],
+        "budget": project.budget,
+        "lead_unit": task.lead_unit.label if task.lead_unit and "show_lead_unit" in show else "",
+        "status": task.get_status_display() if "show_status" in show else "",
+        "status_key": task.status if "show_status" in show else "",
+        "progress": progress,
+        "spent_share": now.spent_share if progress else None,
+        "spent_bar": min(now.spent_share, 100) if progress else None,
+        "works_share": now.works_share if progress else None,
+        "updated": now.as_of if "show_updated" in show else None,
+        "summary": d.summary if d and "show_summary" in show else "",
+    }
+    if not detail:
+        return row
+    row["lines"] = [(line.source.name, line.amount) for line in project.budget_lines.all()]
+    if progress:
+        row["received"], row["disbursed"], row["spent"] = now.received, now.disbursed, now.spent
+    row["stages"] = [
+        {
+            "name": s.name,
+            "planned": s.planned,
+            "actual": now.stages_done.get(s.pk) if progress else None,
+        }
+        for s in project.stages.all()
+    ]
+    indicators: list[dict] = []
+    for i in project.indicators.all():
+        actual = now.actuals.get(i.pk) if progress else None
+        indicators.append(
+            {
+                "level": i.get_level_display(),
+                "kind": i.get_kind_display(),
+                "name": i.name,
+                "target": i.target_text(),
+                "actual": f"{actual[0].normalize():f}{i.unit}" if actual else "",
+            }
+        )
+    row["indicators"] = indicators
+    return row
+
+
+def _public_projects(day):
+    return project_figures.with_related(access.public_projects(day)).select_related("task__disclosure")
+
+
+def projects(request):
+    day = timezone.localdate()
+    found = _public_projects(day)
+    years = sorted(set(found.values_list("year", flat=True)), reverse=True)
+    chosen = request.GET.get("year", "")
+    year = int(chosen) if chosen.isdigit() and int(chosen) in years else None
+    if year:
+        found = found.filter(year=year)
+    page = Paginator(found.order_by("-year", "task__position", "id"), PROJECTS_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = [_project_row(p, day) for p in page.object_list]
+    return render(
+        request,
+        "public/projects.html",
+        {"rows": rows, "page": page, "years": years, "year": year, "day": day},
+    )
+
+
+def project(request, pk):
+    day = timezone.localdate()
+    found = _public_projects(day).filter(pk=pk).first()
+    if found is None:
+        raise Http404("没有这个公开的民生实事项目")
+    return render(request, "public/project.html", {"row": _project_row(found, day, detail=True), "day": day})
 
 
 # ---------------------------------------------------------------------------------------------- office settings
