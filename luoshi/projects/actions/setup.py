@@ -20,6 +20,7 @@ from luoshi.errors import ActionError
 from luoshi.reports.models import Source, WorkReport
 from luoshi.tasks import actions as task_actions
 from luoshi.tasks.models import Task
+from luoshi.tracking import actions as tracking
 
 from .. import money
 from ..models import DEFAULT_SOURCES, DEFAULT_STAGES, BudgetLine, Candidate, FundingSource, Indicator, Project, Stage
@@ -423,4 +424,36 @@ def link_promise(project_id: int, actor, task_id: int | None) -> Project:
             raise ActionError("只能关联本级政府工作报告中的任务")
     trail.set_fields(actor, project, {"promised_by": task}, task=project.task)
     project.save(update_fields=["promised_by"])
+    return project
+
+
+BANDS = ("spend_yellow", "spend_red", "works_yellow", "works_red")
+
+
+@transaction.atomic
+def set_bands(project_id: int, actor, **bands) -> Project:
+    """The light's bands of one project (percentage points): spending behind the time elapsed
+    (``spend_yellow``/``spend_red``) and works behind spending (``works_yellow``/``works_red``); yellow at
+    most red, each 0–100. The light is recorded again at once."""
+    project = Project.objects.select_for_update().select_related("task").get(pk=project_id)
+    unknown = set(bands) - set(BANDS)
+    if unknown:
+        raise ActionError("未知的红黄灯阈值")
+    values = {name: getattr(project, name) for name in BANDS}
+    for name, raw in bands.items():
+        try:
+            number = int(str(raw).strip())
+        except (TypeError, ValueError):
+            raise ActionError("红黄灯阈值应为0到100之间的整数") from None
+        if not 0 <= number <= 100:
+            raise ActionError("红黄灯阈值应为0到100之间的整数")
+        values[name] = number
+    if values["spend_yellow"] > values["spend_red"]:
+        raise ActionError("支出进度的黄灯阈值不能大于红灯阈值")
+    if values["works_yellow"] > values["works_red"]:
+        raise ActionError("形象进度的黄灯阈值不能大于红灯阈值")
+    trail.set_fields(actor, project, values, task=project.task)
+    project.save(update_fields=list(BANDS))
+    if project.task.published_at is not None:
+        tracking.record_health(project.task, None, "调整红黄灯阈值")
     return project
