@@ -30,6 +30,10 @@ REFUSED_PROPOSAL_REPLY = "只有已签收、尚未报送答复的主办单位可
 REFUSED_PROPOSAL_REVIEW = "只有督查室可以审核待审核的答复"
 REFUSED_COMMITMENT_MEET = "只有承诺单位可以登记尚未兑现的承诺"
 REFUSED_COMMITMENT_LINK = "只有督查室可以关联承诺事项的督办事项"
+# 民生实事
+REFUSED_PROJECT_MANAGE = "只有本级督查室可以设置民生实事项目"
+REFUSED_PROJECT_REPORT = "只有已签收项目的牵头单位可以报送资金和形象进度"
+REFUSED_PROJECT_EVALUATE = "只有项目的牵头单位可以填报绩效自评"
 
 
 class ActionError(Exception):

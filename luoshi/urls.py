@@ -56,6 +56,7 @@ urlpatterns = [
     # the reply letter is written by the 通报's generator, above the proposals app
     path("proposals/replies/<int:pk>/letter.docx", dashboards.reply_letter, name="reply_letter"),
     path("", include("luoshi.proposals.urls")),
+    path("", include("luoshi.projects.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
