@@ -7,10 +7,12 @@ Every read goes through ``access``; every write through ``actions``.
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any, Literal
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
+from django.utils import timezone
 from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
@@ -19,6 +21,8 @@ from pydantic import ConfigDict, Field
 from luoshi import access, errors
 from luoshi.accounts.models import ApiToken, Unit, User
 from luoshi.errors import ActionError, ConflictError
+from luoshi.projects import exports as project_figures
+from luoshi.projects.models import Project
 from luoshi.proposals.models import Proposal, Reply
 from luoshi.tasks import actions
 from luoshi.tasks.models import Task
@@ -356,6 +360,187 @@ def list_proposals(
 def get_proposal(request, proposal_id: int):
     proposal = access.proposal_for_reading(request.auth, proposal_id)
     return _proposal_detail(_proposals(request.auth).get(pk=proposal.pk), request.auth)
+
+
+# --------------------------------------------------------------------------------------------- 民生实事
+# Money is 万元 as exact decimals: in JSON always a string with two places ("1200.00"), never a number, so no
+# client reads it through a binary float. Indicator values are decimal strings too ("900", "92.5").
+
+MONEY = '万元, an exact decimal as a string with two places (e.g. "1200.00"), never a JSON number'
+MONEY_PATTERN = r"^\d+\.\d{2}$"
+DECIMAL = 'an exact decimal as a string (e.g. "92.5"), never a JSON number'
+
+
+class ProjectBudgetLineOut(Schema):
+    source: str = Field(description="资金来源 (中央, 省级, 州(市)级, 县级, 社会资本, 其他 or the government's own)")
+    amount: str = Field(description=MONEY, pattern=MONEY_PATTERN)
+
+
+class ProjectStageOut(Schema):
+    name: str = Field(description="节点: 前期, 开工, 主体完工, 竣工验收, 投用 or the office's own")
+    planned: datetime.date
+    actual: datetime.date | None = Field(description="实际完成 (null while not done)")
+    weight: int = Field(description="share of the works (percent)")
+
+
+class ProjectIndicatorOut(Schema):
+    id: int
+    level: str = Field(description="output (产出), effect (效益) or satisfaction (满意度)")
+    kind: str = Field(description="二级指标: quantity, quality, timeliness, cost, economic, social, …")
+    name: str
+    comparator: str = Field(description=">=, <=, = or range")
+    target: str = Field(description="指标值: " + DECIMAL)
+    target_max: str | None = Field(description="区间上限 of a range: " + DECIMAL)
+    unit: str
+    target_text: str = Field(description="the target as the 绩效目标表 writes it, e.g. ≥900个")
+    weight: str = Field(description="分值 in the self-evaluation: " + DECIMAL)
+    actual: str | None = Field(description="the latest actual of a report not returned: " + DECIMAL)
+    actual_on: datetime.date | None = Field(description="the day that report was submitted")
+
+
+class ProjectOut(Schema):
+    id: int
+    task_id: int = Field(description="the supervised matter (/api/tasks/{id}) the project sits beside")
+    title: str
+    year: int
+    content: str = Field(description="建设内容")
+    places: list[UnitOut] = Field(description="实施地: county-level governments of the catalog")
+    lead_unit: UnitOut | None
+    co_units: list[UnitOut]
+    leader: str | None = Field(description="包抓领导")
+    start: datetime.date
+    deadline: datetime.date | None
+    status: str = Field(description="the matter's lifecycle status")
+    light: str | None = Field(description="green, yellow or red as last recorded (null before any)")
+    budget: str = Field(description="总投资: " + MONEY, pattern=MONEY_PATTERN)
+    budget_lines: list[ProjectBudgetLineOut] = Field(description="the budget by source; they add up to budget")
+    received: str = Field(description="累计到位 as of the latest report not returned: " + MONEY, pattern=MONEY_PATTERN)
+    disbursed: str = Field(description="累计拨付: " + MONEY, pattern=MONEY_PATTERN)
+    spent: str = Field(description="累计支出: " + MONEY, pattern=MONEY_PATTERN)
+    spent_share: int = Field(description="支出进度: spent ÷ budget, percent")
+    time_share: int = Field(description="序时进度: time elapsed from start to deadline, percent")
+    works_share: int = Field(description="形象进度: the weights of the stages done, percent")
+    as_of: datetime.date | None = Field(description="the day of the report the money figures come from")
+    stages: list[ProjectStageOut]
+    indicators: list[ProjectIndicatorOut] = Field(description="the 绩效目标表 with the latest actuals")
+    evaluation_total: str | None = Field(description="绩效自评 score (adjusted if the office adjusted it): " + DECIMAL)
+    evaluation_grade: str | None = Field(description="优 (≥90), 良 (≥80), 中 (≥60) or 差")
+
+
+class ProjectList(Schema):
+    items: list[ProjectOut]
+    count: int
+
+
+def _money(value: Decimal) -> str:
+    return f"{value.quantize(Decimal('0.01'))}"
+
+
+def _decimal(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value.normalize():f}"
+
+
+def _project(project: Project, light: str | None, day: datetime.date) -> dict:
+    task = project.task
+    now = project_figures.figures(project, day)
+    evaluation = getattr(project, "evaluation", None)
+    return {
+        "id": project.pk,
+        "task_id": task.pk,
+        "title": task.text,
+        "year": project.year,
+        "content": project.content,
+        "places": [_unit(u) for u in project.places.all()],
+        "lead_unit": _unit(task.lead_unit),
+        "co_units": [_unit(u) for u in task.co_units.all()],
+        "leader": task.leader.display_name if task.leader else None,
+        "start": project.start,
+        "deadline": task.deadline,
+        "status": task.status,
+        "light": light,
+        "budget": _money(project.budget),
+        "budget_lines": [{"source": b.source.name, "amount": _money(b.amount)} for b in project.budget_lines.all()],
+        "received": _money(now.received),
+        "disbursed": _money(now.disbursed),
+        "spent": _money(now.spent),
+        "spent_share": now.spent_share,
+        "time_share": now.time_share,
+        "works_share": now.works_share,
+        "as_of": now.as_of,
+        "stages": [
+            {"name": s.name, "planned": s.planned, "actual": s.actual, "weight": s.weight} for s in project.stages.all()
+        ],
+        "indicators": [
+            {
+                "id": i.pk,
+                "level": i.level,
+                "kind": i.kind,
+                "name": i.name,
+                "comparator": i.comparator,
+                "target": _decimal(i.value),
+                "target_max": _decimal(i.value_max),
+                "unit": i.unit,
+                "target_text": i.target_text(),
+                "weight": _decimal(i.weight),
+                "actual": _decimal(now.actuals[i.pk][0]) if i.pk in now.actuals else None,
+                "actual_on": now.actuals[i.pk][1] if i.pk in now.actuals else None,
+            }
+            for i in project.indicators.all()
+        ],
+        "evaluation_total": _decimal(evaluation.final) if evaluation else None,
+        "evaluation_grade": evaluation.grade if evaluation else None,
+    }
+
+
+@api.get("/projects", response=ProjectList, summary="List the livelihood projects (民生实事) visible to the caller")
+def list_projects(
+    request,
+    year: int | None = Query(None, ge=2000, le=2100, description="the projects' year"),
+    unit: str | None = Query(None, max_length=100, description="a unit's short name, as lead unit or co-unit"),
+    place: str | None = Query(None, max_length=100, description="a place's short name (实施地)"),
+    light: Literal["green", "yellow", "red"] | None = Query(None, description="the light as last recorded"),
+    status: Literal["draft", "assigned", "acknowledged", "in_progress", "closing", "closed", "ongoing"] | None = Query(
+        None, description="the matter's lifecycle status"
+    ),
+    limit: int = Query(500, ge=1, le=5000),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
+):
+    projects = access.visible_projects(request.auth)
+    if year:
+        projects = projects.filter(year=year)
+    if status:
+        projects = projects.filter(task__status=status)
+    for label, kind in ((unit, "unit"), (place, "place")):
+        if not label:
+            continue
+        found = Unit.objects.filter(government_id=request.auth.government_id, short_name=label).first()
+        if found is None:
+            raise HttpError(400, f"单位目录中没有“{label}”")
+        if kind == "unit":
+            ids = Task.objects.filter(Q(lead_unit=found) | Q(co_units=found)).values("id")
+            projects = projects.filter(task__in=ids)
+        else:
+            projects = projects.filter(id__in=Project.objects.filter(places=found).values("id"))
+    projects = projects.order_by("year", "task__position", "id")
+    lights = {t: h.light for t, h in health.recorded(projects.values("task_id")).items()}
+    if light:
+        projects = projects.filter(task_id__in=[t for t, shown in lights.items() if shown == light])
+    count = projects.count()
+    day = timezone.localdate()
+    page = project_figures.with_related(projects)[offset : offset + limit]
+    return {"items": [_project(p, lights.get(p.task_id), day) for p in page], "count": count}
+
+
+@api.get(
+    "/projects/{project_id}",
+    response=ProjectOut,
+    summary="One livelihood project with its money, stages and targets, 404 when not visible",
+)
+def get_project(request, project_id: int):
+    project = access.project_for_reading(request.auth, project_id)
+    found = project_figures.with_related(Project.objects.filter(pk=project.pk)).get()
+    light = health.recorded([found.task_id]).get(found.task_id)
+    return _project(found, light.light if light else None, timezone.localdate())
 
 
 class TaskPatch(Schema):
