@@ -11,13 +11,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.urls import NoReverseMatch, include, path, reverse
+from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from luoshi.errors import ActionError
 from luoshi.projects import actions, reading
 from luoshi.projects.models import DEFAULT_SOURCES, BudgetLine, Evaluation, Project, Stage
-from luoshi.projects.views import files
 from luoshi.tasks import actions as task_actions
 from luoshi.tasks.models import Task
 
@@ -25,22 +24,6 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 GOOD = (DATA / "projects-2026.csv").read_bytes()
 BAD = (DATA / "projects-2026-bad.csv").read_bytes()
 M = Decimal
-
-# The three views are routed by luoshi/projects/urls.py; until that file is wired in, this module routes them.
-urlpatterns = [
-    path("projects/import/", files.project_import, name="project_import"),
-    path("projects/<int:year>/export.xlsx", files.project_export, name="project_export"),
-    path("projects/<int:year>/performance.xlsx", files.performance_export, name="performance_export"),
-    path("", include("luoshi.urls")),
-]
-
-
-@pytest.fixture(autouse=True)
-def routed(settings):
-    try:
-        reverse("project_import")
-    except NoReverseMatch:
-        settings.ROOT_URLCONF = __name__
 
 
 def upload(client, data: bytes, name: str, year: int = 2026):

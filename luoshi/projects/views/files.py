@@ -18,7 +18,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from luoshi import access
@@ -75,14 +75,6 @@ def _unstash(request) -> tuple[dict, bytes] | None:
         return stash, zlib.decompress(base64.b64decode(stash["data"]))
     except (KeyError, binascii.Error, zlib.error):
         return None
-
-
-def _done_url(made) -> str:
-    """Where a finished import leads: the project list of the pages, else the ledger's drafts to publish."""
-    try:
-        return reverse("projects")
-    except NoReverseMatch:
-        return reverse("report_review", args=[made[0].task.report_id])
 
 
 def _page(request, form, government, *, planned=None, stash_id="", error="", status=200):
@@ -152,7 +144,7 @@ def _apply(request, government):
         return _page(request, form, government, planned=planned, stash_id=stash["id"], error=str(exc), status=400)
     del request.session[STASH_KEY]
     messages.success(request, f"已导入 {len(made)} 个{year}年民生实事项目 (草稿), 请核对后交办")
-    return redirect(_done_url(made))
+    return redirect(reverse("projects"))
 
 
 # ------------------------------------------------------------------------------------------------ exports
