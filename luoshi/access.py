@@ -607,6 +607,11 @@ def work_for(user, day: datetime.date | None = None) -> list[WorkSection]:
     return sections
 
 
+def _report_url(task: Task, period: periods.Period) -> str:
+    """The task page's form, set to report ``period``."""
+    return f"/tasks/{task.pk}/?period={period.key}#act"
+
+
 def _open_periods(task: Task, day: datetime.date) -> list[periods.Period]:
     """The periods a report may be submitted for on ``day``, oldest first (as the task page offers them)."""
     if task.published_at is None:
@@ -639,13 +644,22 @@ def _liaison_work(user, day: datetime.date) -> list[WorkSection]:
             review = getattr(latest, "review", None) if latest else None
             if latest is not None and review is not None and review.decision == "returned":
                 returned.items.append(
-                    WorkItem(_label(task), matter_url(task), due=period.closes, note=f"{period.label}: {review.reason}")
+                    WorkItem(
+                        _label(task),
+                        _report_url(task, period),
+                        due=period.closes,
+                        note=f"{period.label}: {review.reason}",
+                    )
                 )
             elif latest is None:
                 section = overdue if period.due < day else due_now
                 section.items.append(
                     WorkItem(
-                        _label(task), matter_url(task), due=period.due, overdue=period.due < day, note=period.label
+                        _label(task),
+                        _report_url(task, period),
+                        due=period.due,
+                        overdue=period.due < day,
+                        note=period.label,
                     )
                 )
     reply = WorkSection("reply", "建议提案待答复", hint="先沟通, 后答复")
@@ -696,7 +710,9 @@ def _liaison_work(user, day: datetime.date) -> list[WorkSection]:
         if periods_open and (task.pk, periods_open[-1].key) not in sent:
             period = periods_open[-1]
             contribute.items.append(
-                WorkItem(_label(task), matter_url(task), due=period.due, overdue=period.due < day, note=period.label)
+                WorkItem(
+                    _label(task), _report_url(task, period), due=period.due, overdue=period.due < day, note=period.label
+                )
             )
     promised = WorkSection("commitments", "B类答复承诺", hint="兑现后登记")
     for c in open_commitments(user).select_related("proposal", "proposal__task"):

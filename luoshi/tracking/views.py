@@ -112,6 +112,8 @@ def panel(request, task) -> dict:
     closings = list(task.closing_requests.select_related("requested_by", "decided_by"))
     for c in closings:
         c.can_decide = access.can_decide_closing(user, c)
+    wanted = request.GET.get("period", "")  # the home page's link names the period it asks for
+    asked = {"period": wanted} if any(p.key == wanted for p in choices) else {}
     can_report = access.can_submit_report(user, task) and bool(choices)
     can_review = access.can_review_reports(user, task)
     latest: dict[str, ProgressReport] = {}
@@ -144,8 +146,8 @@ def panel(request, task) -> dict:
         "can_extend": access.can_request_extension(user, task),
         "can_close": access.can_request_closing(user, task),
         "can_instruct": access.can_instruct(user, task),
-        "report_form": ProgressReportForm(periods=choices, initial={"idempotency_key": uuid.uuid4().hex}),
-        "contribution_form": ContributionForm(periods=choices, prefix="contribution"),
+        "report_form": ProgressReportForm(periods=choices, initial={"idempotency_key": uuid.uuid4().hex, **asked}),
+        "contribution_form": ContributionForm(periods=choices, prefix="contribution", initial=asked),
         "review_form": ReviewForm(prefix="review"),
         "extension_form": ExtensionForm(prefix="extension"),
         "decision_form": DecisionForm(prefix="decision"),

@@ -137,3 +137,76 @@ def test_the_demo_liaison_of_education_reads_its_proposals_through_the_api(today
     led = [i for i in items if i["lead_unit"]["short_name"] == "州教育局"]
     assert len(led) >= 2
     assert all(i in led or "州教育局" in [u["short_name"] for u in i["co_units"]] for i in items)
+
+
+def _still_open(note) -> bool:
+    """Whether what an inbox item asks of its user is still to do, read from the records themselves."""
+    import re
+
+    from luoshi.proposals.models import Commitment, Opinion
+    from luoshi.tracking.models import ClosingRequest, ExtensionRequest, Instruction, ProgressReport
+
+    task, user, title = note.task, note.user, note.title
+    if task is None or (task.status == Status.CLOSED and note.kind not in ("remind", "urge")):
+        return False
+    proposal = Proposal.objects.filter(task=task).first()
+    answers = [
+        *ProgressReport.objects.filter(task=task).values_list("submitted_at", flat=True),
+        *Reply.objects.filter(proposal__task=task).values_list("submitted_at", flat=True),
+    ]
+    month = re.search(r"(\d{4})年(\d{1,2})月", title)
+    period = f"{month[1]}-{int(month[2]):02d}" if month else ""
+    if note.kind == "report":
+        return ProgressReport.objects.filter(task=task, period=period, review__isnull=True).exists()
+    if note.kind == "review":
+        latest = ProgressReport.objects.filter(task=task, period=title.split()[1]).order_by("-submitted_at").first()
+        return latest is not None and latest.review.decision == "returned"
+    if note.kind in ("remind", "urge"):
+        if "进展报告" in title:
+            return not ProgressReport.objects.filter(task=task, period=period).exists()
+        if "会办意见" in title:
+            return not Opinion.objects.filter(proposal=proposal, round=proposal.round, unit=user.unit).exists()
+        if "答复承诺" in title:
+            return Commitment.objects.filter(proposal=proposal, unit=user.unit, met_at__isnull=True).exists()
+        return task.status not in (Status.CLOSED, Status.CLOSING)
+    if note.kind == "order":
+        order = SupervisionOrder.objects.get(task=task, number=title.split()[1].rstrip(":"))
+        return not any(timezone.localdate(at) >= order.on for at in answers)
+    if note.kind == "instruction":
+        given = Instruction.objects.filter(task=task).order_by("-at").first()
+        return not any(at > given.at for at in answers)
+    if note.kind == "assign":
+        if user.unit_id == task.lead_unit_id:
+            return task.status == Status.ASSIGNED
+        if user.unit_id:
+            return not Opinion.objects.filter(proposal=proposal, round=proposal.round, unit=user.unit).exists()
+        return True  # a leader's 领办 matter, not yet answered
+    if note.kind in ("opinion", "redo", "contribution"):
+        return task.status in (Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.ONGOING)
+    if note.kind == "reply":
+        latest = Reply.objects.filter(proposal__task=task).order_by("-submitted_at").first()
+        mine = "submitted" if user.role == User.SUPERVISOR else "returned"
+        return latest is not None and latest.status == mine
+    if note.kind == "extension":
+        return ExtensionRequest.objects.filter(task=task, status__in=["pending", "leader"]).exists()
+    if note.kind == "closing":
+        return ClosingRequest.objects.filter(task=task, status="pending").exists()
+    if note.kind == "relief":
+        return Relief.objects.filter(proposal__task=task, status=Relief.Status.PENDING).exists()
+    return False  # news (a verdict, a decision): it asks nothing
+
+
+def test_after_the_demo_year_each_inbox_holds_only_what_is_still_open_and_each_home_has_work(todays_demo, db):
+    from luoshi import access
+    from luoshi.tracking.models import Notification
+
+    figures = {}
+    for user in User.objects.order_by("pk"):
+        open_items = list(access.open_notifications(user).select_related("task", "user"))
+        stale = [n.title for n in open_items if not _still_open(n)]
+        assert not stale, (user.username, stale)
+        figures[user.username] = (len(open_items), Notification.objects.filter(user=user).count())
+        assert any(section.items for section in access.work_for(user)), user.username
+    print("open inbox items / all items after the demo year:", figures)
+    office, items = figures["ducha"]
+    assert office < items / 10  # the office's inbox was its every report ever submitted

@@ -42,7 +42,10 @@ def test_a_liaison_sees_what_to_sign_for_then_what_to_report_each_one_tap_from_t
     # on 20 March February's report is overdue (still open until the end of March) and March's is due
     assert [i.note for i in work["overdue"].items] == ["2026年2月"]
     assert [i.note for i in work["due"].items] == ["2026年3月"]
-    assert all(i.url == f"/tasks/{tracked_task.pk}/#act" for i in work["due"].items + work["overdue"].items)
+    assert [i.url for i in work["overdue"].items + work["due"].items] == [
+        f"/tasks/{tracked_task.pk}/?period=2026-02#act",
+        f"/tasks/{tracked_task.pk}/?period=2026-03#act",
+    ]
     # the co-unit is asked for its part, an outsider for nothing of the task
     assert [i.note for i in _sections(co_liaison)["contribute"].items] == ["2026年3月"]
     assert not any(s.items for s in _sections(outsider).values())
@@ -51,7 +54,7 @@ def test_a_liaison_sees_what_to_sign_for_then_what_to_report_each_one_tap_from_t
     assert not work["due"].items and work["overdue"].items
     with time_machine.travel(DAY, tick=False):
         page = client_for(liaison).get("/").content.decode()
-    assert "逾期未报" in page and f'href="/tasks/{tracked_task.pk}/#act"' in page and "?list=overdue" in page
+    assert "逾期未报" in page and f"/tasks/{tracked_task.pk}/?period=2026-02#act" in page and "?list=overdue" in page
 
 
 def test_the_office_sees_reports_to_review_and_accepting_settles_its_inbox_item(
@@ -103,6 +106,9 @@ def test_the_task_page_puts_the_report_form_first_and_folds_the_record(tracked_t
         page = client_for(liaison).get(f"/tasks/{tracked_task.pk}/").content.decode()
     assert page.index('id="report-form"') < page.index("报告原文") < page.index("变更记录")
     assert '<details class="record" id="progress">' in page
+    with time_machine.travel(DAY, tick=False):  # the home page's link names the period it asks for
+        asked = client_for(liaison).get(f"/tasks/{tracked_task.pk}/?period=2026-02").content.decode()
+    assert '<option value="2026-02" selected>' in asked and '<option value="2026-02" selected>' not in page
 
 
 def test_the_inbox_lists_open_items_first_and_links_each_to_its_form(tracked_task, liaison, supervisor, client_for):

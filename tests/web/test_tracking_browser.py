@@ -80,7 +80,7 @@ def test_a_report_is_returned_answered_and_accepted_and_the_light_turns_green(
     assert "已退回" in office.inner_text("#progress")
 
     unit.goto(url)
-    assert "请补充资金到位情况" in unit.inner_text("#progress")
+    assert "请补充资金到位情况" in unit.inner_text("#act")  # the return, above the form that answers it
     unit.fill("#id_percent", "82")
     unit.fill("#id_narrative", "新建幼儿园 2 所主体完工, 资金到位 90%")
     unit.click("#report-form button[type=submit]")
