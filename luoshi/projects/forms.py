@@ -71,6 +71,7 @@ class ProjectFilterForm(forms.Form):
         self.fields["year"].choices = [(y, f"{y}年") for y in years]  # type: ignore[attr-defined]
         self.fields["unit"].queryset = units_of(government_id)  # type: ignore[attr-defined]
         self.fields["place"].queryset = places_of(government_id)  # type: ignore[attr-defined]
+        self.fields["unit"].empty_label = self.fields["place"].empty_label = "全部"  # type: ignore[attr-defined]
 
 
 # ------------------------------------------------------------------------------------------ candidates
@@ -228,9 +229,10 @@ class IndicatorsForm(RowsMixin, forms.Form):
 
     columns = ("level", "kind", "name", "comparator", "value", "value_max", "unit", "weight")
 
-    def __init__(self, *args, indicators=None, rows: int = INDICATOR_ROWS, **kwargs):
+    def __init__(self, *args, indicators=None, rows: int = INDICATOR_ROWS, require_one: bool = False, **kwargs):
         kwargs.setdefault("prefix", "ind")
         super().__init__(*args, **kwargs)
+        self.require_one = require_one
         lines = list(indicators or [])
         for i in range(max(rows, len(lines) + 2)):
             line = lines[i] if i < len(lines) else None
@@ -279,6 +281,12 @@ class IndicatorsForm(RowsMixin, forms.Form):
                 initial=f"{line.weight.normalize():f}" if line and line.weight else "",
                 widget=forms.TextInput(attrs={"inputmode": "decimal"}),
             )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.require_one and not self.errors and not self.lines():
+            raise forms.ValidationError("请至少填写一个绩效指标")
+        return cleaned
 
     def lines(self) -> list[dict]:
         return [

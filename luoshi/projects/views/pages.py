@@ -493,7 +493,7 @@ def project_indicators(request, pk):
     project, refused = _managed(request, pk)
     if refused:
         return refused
-    form = IndicatorsForm(request.POST)
+    form = IndicatorsForm(request.POST, require_one=True)
     return _act(
         request,
         project,
