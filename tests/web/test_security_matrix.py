@@ -229,3 +229,145 @@ def test_a_refused_proposal_action_says_why_in_chinese(proposal_world, client, c
     client.force_login(co_liaison)
     response = client.post(f"/proposals/{proposal_world['handled']}/replies/", {})
     assert response.status_code == 403 and errors.REFUSED_PROPOSAL_REPLY in response.content.decode()
+
+
+# ------------------------------------------------------------------------------------------ 民生实事
+# Every page and action of the livelihood projects × every role. The projects, all led by 州教育局 with
+# 州财政局 as co-unit: ``signed`` signed for, with an accepted and a pending period report; ``assigned``
+# published and not yet signed for; ``draft`` not yet published.
+
+
+@pytest.fixture
+def project_world(government, supervisor, liaison, co_liaison, outsider, leader):
+    from luoshi.projects import actions
+    from luoshi.tasks import actions as task_actions
+    from luoshi.tracking import actions as tracking
+    from tests.web.test_projects import plan
+    from tests.web.tracking_helpers import bj
+
+    made = actions.open_projects(
+        government,
+        supervisor,
+        2026,
+        [plan(government), plan(government, title="城区供暖管网改造"), plan(government, title="牧区卫生院提升")],
+    )
+    signed, assigned, draft = made
+    ledger = signed.task.report
+    task_actions.publish(ledger, supervisor, [signed.task_id, assigned.task_id], at=bj(2026, 1, 5))
+    tracking.acknowledge(signed.task_id, liaison, at=bj(2026, 1, 6))
+    accepted, _ = actions.report_period(
+        signed.pk,
+        liaison,
+        period="2026-01",
+        percent=5,
+        narrative="前期",
+        received="100",
+        disbursed="50",
+        spent="10",
+        at=bj(2026, 1, 20),
+    )
+    tracking.review_report(accepted.pk, supervisor, decision="accepted", at=bj(2026, 1, 21))
+    pending, _ = actions.report_period(
+        signed.pk,
+        liaison,
+        period="2026-02",
+        percent=10,
+        narrative="开工",
+        received="200",
+        disbursed="100",
+        spent="50",
+        at=bj(2026, 2, 20),
+    )
+    return {
+        "signed": signed.pk,
+        "assigned": assigned.pk,
+        "draft": draft.pk,
+        "accepted": accepted.pk,
+        "pending": pending.pk,
+        "title": "新建城区公办幼儿园三所",
+    }
+
+
+PROJECT_MATRIX = [
+    ("get", "/projects/", _row(200, 200, 200, 200, 200, 302)),
+    ("get", "/projects/candidates/", _row(200, 404, 404, 404, 404, 302)),
+    ("get", "/projects/new/", _row(200, 404, 404, 404, 404, 302)),
+    ("get", "/projects/import/", _row(200, 404, 404, 404, 404, 302)),
+    ("get", "/projects/{signed}/", _row(200, 200, 200, 404, 200, 302)),
+    ("get", "/projects/{assigned}/", _row(200, 200, 200, 404, 200, 302)),
+    ("get", "/projects/{draft}/", _row(200, 404, 404, 404, 404, 302)),
+    ("get", "/projects/{signed}/evaluation/", _row(200, 200, 200, 404, 200, 302)),
+    ("get", "/projects/{draft}/evaluation/", _row(200, 404, 404, 404, 404, 302)),
+    ("post", "/projects/candidates/", _row(400, 404, 404, 404, 404, 302)),
+    ("post", "/projects/new/", _row(400, 404, 404, 404, 404, 302)),
+    ("post", "/projects/import/", _row(400, 404, 404, 404, 404, 302)),
+    ("post", "/projects/{signed}/publish/", _row(400, 403, 403, 404, 403, 302)),
+    ("post", "/projects/{draft}/publish/", _row(None, 404, 404, 404, 404, 302)),
+    ("post", "/projects/{signed}/budget/", _row(400, 403, 403, 404, 403, 302)),
+    ("post", "/projects/{signed}/stages/", _row(400, 403, 403, 404, 403, 302)),
+    ("post", "/projects/{signed}/indicators/", _row(400, 403, 403, 404, 403, 302)),
+    ("post", "/projects/{signed}/bands/", _row(400, 403, 403, 404, 403, 302)),
+    ("post", "/projects/{draft}/budget/", _row(400, 404, 404, 404, 404, 302)),
+    ("post", "/projects/{signed}/report/", _row(403, 400, 403, 404, 403, 302)),
+    ("post", "/projects/{assigned}/report/", _row(403, 403, 403, 404, 403, 302)),
+    ("post", "/projects/{draft}/report/", _row(403, 404, 404, 404, 404, 302)),
+    ("post", "/projects/reports/{pending}/review/", _row(400, 403, 403, 404, 403, 302)),
+    ("post", "/projects/reports/{accepted}/review/", _row(400, 403, 403, 404, 403, 302)),
+    ("post", "/projects/{signed}/evaluation/adjust/", _row(400, 403, 403, 404, 403, 302)),
+    ("post", "/projects/{signed}/acknowledge/", _row(403, 403, 403, 404, 403, 302)),
+    ("post", "/projects/{draft}/acknowledge/", _row(403, 404, 404, 404, 404, 302)),
+    # last: these act (an empty form means: no overrun, no linked task, an evaluation saved as a draft,
+    # the lead unit signs for its matter, the office publishes the draft)
+    ("post", "/projects/{signed}/overrun/", _row(302, 403, 403, 404, 403, 302)),
+    ("post", "/projects/{signed}/promise/", _row(302, 403, 403, 404, 403, 302)),
+    ("post", "/projects/{signed}/evaluation/", _row(403, 302, 403, 404, 403, 302)),
+    ("post", "/projects/{assigned}/acknowledge/", _row(403, 302, 403, 404, 403, 302)),
+    ("post", "/projects/{draft}/publish/", _row(302, 404, 404, 404, 404, 302)),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_project_page_and_action_answers_each_role_as_the_matrix_says(request, role, project_world):
+    client = Client()
+    user = _person(request, role)
+    if user is not None:
+        client.force_login(user)
+    wrong = []
+    for method, template, answers in PROJECT_MATRIX:
+        if answers[role] is None:
+            continue
+        url = template.format(**project_world)
+        response = getattr(client, method)(url, {})
+        body = _body(response)
+        if response.status_code != answers[role]:
+            wrong.append(f"{role} {method.upper()} {url} → {response.status_code}, expected {answers[role]}")
+        if response.status_code == 302 and role == "anonymous":
+            assert "/accounts/login/" in response["Location"], url
+        if role in ("anonymous", "outsider"):
+            assert project_world["title"] not in body, f"{role} {method} {url} shows the project"
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_exports_of_the_projects_answer_each_role(project_world, client, supervisor, liaison, outsider):
+    for url in ("/projects/2026/export.xlsx", "/projects/2026/performance.xlsx"):
+        client.force_login(supervisor)
+        response = client.get(url)
+        assert response.status_code == 200 and b"".join(response).startswith(b"PK"), url
+        for user in (liaison, outsider):
+            client.force_login(user)
+            response = client.get(url)
+            assert response.status_code in (200, 404), url
+            if response.status_code == 200 and user == outsider:
+                assert project_world["title"].encode() not in b"".join(response)
+        client.logout()
+        assert client.get(url).status_code == 302
+
+
+def test_a_refused_project_action_says_why_in_chinese(project_world, client, co_liaison):
+    from luoshi import errors
+
+    client.force_login(co_liaison)
+    response = client.post(f"/projects/{project_world['signed']}/report/", {})
+    assert response.status_code == 403 and errors.REFUSED_PROJECT_REPORT in response.content.decode()
+    response = client.post(f"/projects/{project_world['signed']}/budget/", {})
+    assert response.status_code == 403 and errors.REFUSED_PROJECT_MANAGE in response.content.decode()
