@@ -61,7 +61,7 @@ def login(browser, live_server, username, width=375):
 
 
 def listed_codes(page) -> set[str]:
-    return set(page.locator("ol.ledger li .row-head strong").all_inner_texts())
+    return set(page.locator("table.ledger-table tbody td.code strong").all_inner_texts())
 
 
 def test_office_publishes_and_each_unit_sees_exactly_its_tasks(browser, live_server, supervisor, liaison, outsider):
