@@ -24,7 +24,7 @@ from luoshi.accounts.models import User
 from luoshi.dashboards.models import Circular
 from luoshi.projects.models import Project
 from luoshi.proposals.models import Commitment, Contact, Opinion, Proposal, Relief, Reply
-from luoshi.reports.models import WorkReport
+from luoshi.reports.models import Source, WorkReport
 from luoshi.tasks.models import ACTIVE, REPORTING, Status, Task
 from luoshi.tracking import health, periods
 from luoshi.tracking.models import (
@@ -161,14 +161,15 @@ def is_co_liaison(user, task: Task) -> bool:
 
 def answered_by_reply(task: Task) -> bool:
     """A suggestion's or proposal's matter is answered by its reply (``can_submit_reply``), not by progress
-    reports, an extension or a closing request."""
-    return Proposal.objects.filter(task_id=task.pk).exists()
+    reports, an extension or a closing request. (Such matters are exactly those of a proposals ledger.)"""
+    return task.report.source == Source.PROPOSALS
 
 
 def reports_with_money(task: Task) -> bool:
     """A livelihood project's matter is reported on with its money and indicators
-    (``can_report_project``), not by the plain progress report."""
-    return Project.objects.filter(task_id=task.pk).exists()
+    (``can_report_project``), not by the plain progress report. (Such matters are exactly those of a
+    projects ledger.)"""
+    return task.report.source == Source.PROJECTS
 
 
 def can_submit_report(user, task: Task) -> bool:
