@@ -568,7 +568,8 @@ class WorkSection:
 
 def matter_url(task: Task, anchor: str = "") -> str:
     """The page that serves a matter, at the anchor of its form: a suggestion's or proposal's own page
-    (its handling is there), else the task page, whose forms come first (``#act``)."""
+    (its handling is there), a livelihood project's own page, else the task page, whose forms come first
+    (``#act``)."""
     proposal_id = getattr(task, "work_proposal", None)
     if proposal_id is None:
         proposal = Proposal.objects.filter(task_id=task.pk).values_list("pk", flat=True).first()
@@ -576,6 +577,10 @@ def matter_url(task: Task, anchor: str = "") -> str:
         proposal = proposal_id or None
     if proposal:
         return f"/proposals/{proposal}/" + (f"#{anchor}" if anchor else "")
+    if task.report.source == Source.PROJECTS:  # a livelihood project is reported on, with its money, there
+        project = Project.objects.filter(task_id=task.pk).values_list("pk", flat=True).first()
+        if project:
+            return f"/projects/{project}/"
     return f"/tasks/{task.pk}/#act"
 
 
