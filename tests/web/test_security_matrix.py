@@ -84,7 +84,7 @@ def test_every_api_operation_answers_each_role_as_design_section_4_says(request,
         if role in ("anonymous", "outsider"):
             assert world.task.text not in response.content.decode(), f"{role} {method} {path} leaks the task"
         if role == "outsider" and path.startswith(
-            ("/api/tasks/", "/api/reports/", "/api/extensions/", "/api/closings/", "/api/proposals/")
+            ("/api/tasks/", "/api/reports/", "/api/extensions/", "/api/closings/", "/api/proposals/", "/api/projects/")
         ):
             assert status == 404, f"outsider {method} {path} → {status}, expected 404"
 
@@ -290,6 +290,9 @@ def project_world(government, supervisor, liaison, co_liaison, outsider, leader)
 
 PROJECT_MATRIX = [
     ("get", "/projects/", _row(200, 200, 200, 200, 200, 302)),
+    # the public pages: open to all, and a project the office has not made public is nobody's
+    ("get", "/public/projects/", _row(200, 200, 200, 200, 200, 200)),
+    ("get", "/public/projects/{signed}/", _row(404, 404, 404, 404, 404, 404)),
     ("get", "/projects/candidates/", _row(200, 404, 404, 404, 404, 302)),
     ("get", "/projects/new/", _row(200, 404, 404, 404, 404, 302)),
     ("get", "/projects/import/", _row(200, 404, 404, 404, 404, 302)),
