@@ -115,6 +115,25 @@ class Project(models.Model):
     def title(self) -> str:
         return self.task.text
 
+    def figures(self, day=None) -> dict:
+        """Where the project stands on ``day`` (default today), for a page that shows it beside another matter
+        (the report task that promised it): budget, money and shares (``lights.Progress``), the last stage
+        done, and the light with its reason."""
+        from django.utils import timezone
+
+        from luoshi.tracking import health
+
+        from .lights import progress  # lights reads this module: imported when asked
+
+        day = day or timezone.localdate()
+        done = [s for s in self.stages.all() if s.actual is not None and s.actual <= day]
+        return {
+            "budget": self.budget,
+            "progress": progress(self, day),
+            "stage": max(done, key=lambda s: (s.position, s.pk)) if done else None,
+            "light": health.compute(self.task, day),
+        }
+
 
 class BudgetLine(models.Model):
     """The budget's share of one funding source; the shares add up to the project's total."""
