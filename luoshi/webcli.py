@@ -49,6 +49,26 @@ DEMO_SESSIONS = {
 # index). The spring lists are handed over in March and answered in May and June; S8 misses its deadline,
 # S3's 领衔人 is not satisfied, P5 has six months; S13, S14, P9 and P10 come later and are open in December.
 SAMPLE_PROPOSAL_YEAR = DATA / "demo-proposals-year.csv"
+# The demo's livelihood projects (民生实事), one row a candidate of the year's list (``_play_projects``): key,
+# title, content, budget (万元), lead unit, co-units and places (、), the deputies' votes; for the chosen, the
+# day it is opened and published (MM-DD, also its start), its deadline, the budget by source ("中央:1500.00|…",
+# adding up to the budget), its stages ("name:weight:planned:actual|…", actual empty while not done), the
+# cumulative share of the budget spent (percent) at each month's report, January to December ("-": no
+# report), the report task that promised it (a part of its text), and from which month the reports explain a
+# lag (cause). C1 spends far behind time (money behind time), C5 far ahead of its works (works behind money).
+SAMPLE_PROJECTS = DATA / "demo-projects.csv"
+# Each chosen project's 绩效目标表: key, level, kind, name, comparator, value, unit, and the actual value the
+# report of ``month`` states, with the explanation of a shortfall in the self-evaluation.
+SAMPLE_PROJECT_INDICATORS = DATA / "demo-project-indicators.csv"
+# The other steps of the projects' year, one a row: day (MM-DD), project, step, text, more. Steps: list (the
+# office lists the candidates), vote (the congress's 票决), return (the office returns the report submitted the
+# day before, text: why; the unit reports again that afternoon adding ``more``, and the office accepts it the
+# next day), close (the lead unit asks to close, text: its account), closed (the office agrees, text), evaluate
+# (the lead unit submits its 绩效自评, explaining each shortfall as the indicators file says). Besides these,
+# each chosen project is opened and published on its day, acknowledged one or two days later, reported on
+# by the 20th of each month (by the 24th in the month it is published) and the report accepted the next day.
+SAMPLE_PROJECT_YEAR = DATA / "demo-projects-year.csv"
+_PROJECT_REPORT_DAY = 20
 # The hour of each step on its day (Asia/Shanghai).
 _STEP_HOURS = {
     "intake": 9,
@@ -142,9 +162,11 @@ def setup_demo(out=None) -> dict:
             actions.bulk_update(
                 report, education.values_list("pk", flat=True), supervisor, {"leader": users["lingdao"]}
             )
-            out.write("正在模拟本年度的签收、报送、审核、督办和建议提案办理 (首次启动约需十几秒)…\n")
+            out.write("正在模拟本年度的签收、报送、审核、督办、建议提案办理和民生实事 (首次启动约需二十秒)…\n")
             out.flush()
             plays = _play_proposals(government, users, _demo_start(today), today)
+            for day, steps in _play_projects(government, users, _demo_start(today), today).items():
+                plays.setdefault(day, []).extend(steps)
             simulate_demo_year(report, users, today, plays=plays)
             # the demo discloses its published tasks with the default public fields (政务公开)
             from luoshi.public import actions as public_actions
@@ -164,6 +186,12 @@ def setup_demo(out=None) -> dict:
         out.write(
             f"建议提案: 建议 {proposals['suggestion']} 件 · 提案 {proposals['proposal']} 件"
             f" · 已办复 {proposals['closed']} 件 · 办理中 {proposals['open']} 件\n"
+        )
+    projects = _project_counts(government, report.year)
+    if projects:
+        out.write(
+            f"民生实事: 候选 {projects['candidates']} 项 · 票决入选 {projects['chosen']} 项"
+            f" · 已交办 {projects['published']} 项 · 总投资 {projects['budget']} 万元 · 红灯 {projects['red']} 项\n"
         )
     out.write(f"演示账号 (密码均为 {DEMO_PASSWORD}):\n")
     for username, role, unit_label, family, given in DEMO_USERS:
@@ -190,6 +218,26 @@ def _proposal_counts(government) -> dict:
     counts["closed"] = rows.filter(task__status=Status.CLOSED).count()
     counts["open"] = rows.count() - counts["closed"]
     return counts if any(counts.values()) else {}
+
+
+def _project_counts(government, year: int) -> dict:
+    from decimal import Decimal
+
+    from luoshi.projects.models import Candidate, Project
+    from luoshi.tracking import health
+
+    candidates = Candidate.objects.filter(government=government, year=year)
+    projects = Project.objects.filter(government=government, year=year, task__published_at__isnull=False)
+    if not candidates.exists() and not projects.exists():
+        return {}
+    lights = health.compute_many(list(projects.values_list("task_id", flat=True)))
+    return {
+        "candidates": candidates.count(),
+        "chosen": candidates.filter(chosen=True).count(),
+        "published": projects.count(),
+        "budget": sum(projects.values_list("budget", flat=True), Decimal("0.00")),
+        "red": sum(1 for light in lights.values() if light.light == "red"),
+    }
 
 
 def _demo_start(today: datetime.date) -> datetime.date:
@@ -401,6 +449,231 @@ def _play_proposals(government, users: dict, start: datetime.date, today: dateti
         day = day_of(row["day"])
         if start <= day < today:
             plays.setdefault(day, []).append(functools.partial(play, day, row))
+    return plays
+
+
+def _play_projects(government, users: dict, start: datetime.date, today: datetime.date) -> dict:
+    """The demo's livelihood projects (民生实事) through the year, as ``SAMPLE_PROJECTS`` and
+    ``SAMPLE_PROJECT_INDICATORS`` tell it: the office lists the candidates, the deputies vote (票决), the
+    chosen become the year's projects with their budget by source, stages and 绩效目标表, linked to the report
+    tasks that promised them, and are published (交办) to units with demo liaisons; each month the lead unit
+    reports its money, stages done and indicator actuals, and the office accepts (one report is returned and
+    answered); the project finished first is closed and evaluated (绩效自评). As ``_play_proposals``: the
+    steps of the days from ``start`` up to the day before ``today``, by day; deterministic for a given today."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from luoshi.projects import actions as projects
+    from luoshi.projects.models import CENT, Candidate, Project
+    from luoshi.reports.models import Source
+    from luoshi.tasks import actions as task_actions
+    from luoshi.tasks.models import Task
+    from luoshi.tracking import actions as tracking
+    from luoshi.tracking.models import ClosingRequest, ProgressReport
+
+    year, supervisor = today.year, users["ducha"]
+    liaisons = {u.unit.short_name: u for u in users.values() if u.role == "liaison" and u.unit_id}
+    units = {u.short_name: u for u in government.units.all()}
+    with SAMPLE_PROJECTS.open(encoding="utf-8", newline="") as data:
+        rows = list(csv.DictReader(data))
+    with SAMPLE_PROJECT_INDICATORS.open(encoding="utf-8", newline="") as data:
+        indicator_rows = list(csv.DictReader(data))
+    with SAMPLE_PROJECT_YEAR.open(encoding="utf-8", newline="") as data:
+        steps = list(csv.DictReader(data))
+    chosen = [row for row in rows if row["opened"]]
+    made: dict[str, Project] = {}  # key → its project, as the plays open them
+    ids: dict[str, tuple[dict[str, int], dict[str, int]]] = {}  # key → its stages' and indicators' ids by name
+
+    def day_of(text: str) -> datetime.date:
+        month, day = (int(n) for n in text.split("-"))
+        return datetime.date(year, month, day)
+
+    def stages_of(row: dict) -> list[tuple[str, int, datetime.date, datetime.date | None]]:
+        out = []
+        for item in row["stages"].split("|"):
+            name, weight, planned, actual = item.split(":")
+            out.append((name, int(weight), day_of(planned), day_of(actual) if actual else None))
+        return out
+
+    def lead_of(key: str):  # the lead unit's demo liaison
+        return liaisons[next(row["lead_unit"] for row in chosen if row["key"] == key)]
+
+    def list_candidates() -> None:
+        listed = [{k: row[k] for k in ("title", "content", "budget", "lead_unit")} for row in rows]
+        projects.add_candidates(government, supervisor, year, listed)
+
+    def vote() -> None:
+        listed = dict(Candidate.objects.filter(government=government, year=year).values_list("title", "pk"))
+        votes = {listed[row["title"]]: int(row["votes"]) for row in rows}
+        projects.record_votes(government, supervisor, year, votes, chosen=len(chosen))
+
+    def open_batch(day: datetime.date, batch: list[dict]) -> None:
+        candidates = {c.title: c for c in Candidate.objects.filter(government=government, year=year)}
+        plans = [
+            projects.ProjectPlan(
+                title=row["title"],
+                budget=Decimal(row["budget"]),
+                start=day,
+                deadline=day_of(row["deadline"]),
+                content=row["content"],
+                lead_unit=units[row["lead_unit"]],
+                co_units=[units[label] for label in row["co_units"].split("、") if label],
+                places=[units[label] for label in row["places"].split("、")],
+                budget_lines={
+                    name: Decimal(amount)
+                    for name, _, amount in (i.partition(":") for i in row["budget_lines"].split("|"))
+                },
+                stages=[(name, planned, weight) for name, weight, planned, _ in stages_of(row)],
+                indicators=[i for i in indicator_rows if i["key"] == row["key"]],
+                candidate=candidates[row["title"]],
+            )
+            for row in batch
+        ]
+        opened = projects.open_projects(government, supervisor, year, plans)
+        for row, project in zip(batch, opened, strict=True):
+            made[row["key"]] = project
+            ids[row["key"]] = (
+                {s.name: s.pk for s in project.stages.all()},
+                {i.name: i.pk for i in project.indicators.all()},
+            )
+            task = Task.objects.get(pk=project.task_id)
+            task_actions.update_task(task.pk, supervisor, task.version, {"leader": users["lingdao"]}, learn=False)
+            if row["promise"]:
+                promised = Task.objects.filter(
+                    report__government=government,
+                    report__source=Source.REPORT,
+                    kind="task",
+                    text__contains=row["promise"],
+                ).first()
+                if promised is not None:
+                    projects.link_promise(project.pk, supervisor, promised.pk)
+        ledger = opened[0].task.report
+        task_actions.publish(ledger, supervisor, [p.task_id for p in opened], at=_at(day, 15))
+
+    def acknowledge(day: datetime.date, key: str) -> None:
+        project = made[key]
+        tracking.acknowledge(project.task_id, lead_of(key), at=_at(day, 11))
+
+    def report(day: datetime.date, row: dict, month: int, shares: list[str], answer: str = "") -> None:
+        project = made[row["key"]]
+        budget = project.budget
+
+        def part(share: int) -> Decimal:
+            return (budget * share / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+
+        spent = int(shares[month - 1])
+        received = min(100, spent + 25)  # money arrives ahead of spending, and is disbursed a little ahead
+        disbursed = min(received, spent + 8)
+        stages = stages_of(row)
+        done = [(name, actual) for name, _, _, actual in stages if actual is not None and actual <= day]
+        weights = [weight for _, weight, _, actual in stages if actual is not None and actual <= day]
+        following = [weight for _, weight, _, actual in stages if actual is None or actual > day]
+        percent = min(100, sum(weights) + (following[0] // 2 if following else 0))
+        since = datetime.date(year, month - 1, _PROJECT_REPORT_DAY) if month > 1 else project.start
+        new = [name for name, actual in done if actual > since]
+        stage_ids, own = ids[row["key"]]
+        values = {
+            own[i["name"]]: i["actual"]
+            for i in indicator_rows
+            if i["key"] == row["key"] and i["month"] and int(i["month"]) == month
+        }
+        narrative = (
+            f"{month}月: 累计到位资金 {part(received)} 万元, 拨付 {part(disbursed)} 万元, 支出 {part(spent)} 万元,"
+            f" 支出进度 {spent}%。"
+            + (f"完成“{'”“'.join(new)}”节点。" if new else "")
+            + (row["cause"] if row["cause_from"] and month >= int(row["cause_from"]) else "按计划推进。")
+            + answer
+        )
+        projects.report_period(
+            project.pk,
+            lead_of(row["key"]),
+            period=f"{year}-{month:02d}",
+            percent=percent,
+            narrative=narrative,
+            received=part(received),
+            disbursed=part(disbursed),
+            spent=part(spent),
+            stages_done={stage_ids[name]: actual for name, actual in done},
+            indicators=values,
+            idempotency_key=f"demo-project-{project.pk}-{month}{'-again' if answer else ''}",
+            at=_at(day, 16 if answer else 15),
+        )
+
+    def review(day: datetime.date, row: dict, month: int, shares: list[str]) -> None:
+        project = made[row["key"]]
+        pending = ProgressReport.objects.filter(
+            task_id=project.task_id, period=f"{year}-{month:02d}", review__isnull=True
+        ).last()
+        if pending is None:
+            return
+        step = returns.get((row["key"], day))
+        if step is not None and pending.answers_id is None:
+            tracking.review_report(pending.pk, supervisor, decision="returned", reason=step["text"], at=_at(day))
+            report(day, row, month, shares, answer=step["more"])
+        else:
+            tracking.review_report(pending.pk, supervisor, decision="accepted", at=_at(day))
+
+    def close(day: datetime.date, key: str, text: str) -> None:
+        tracking.request_closing(
+            made[key].task_id, lead_of(key), verdict=ClosingRequest.Verdict.MET, reason=text, at=_at(day, 11)
+        )
+
+    def decide(day: datetime.date, key: str, text: str) -> None:
+        closing = ClosingRequest.objects.get(task_id=made[key].task_id, status=ClosingRequest.Status.PENDING)
+        tracking.decide_closing(closing.pk, supervisor, approve=True, reason=text, at=_at(day, 17))
+
+    def evaluate(day: datetime.date, key: str, text: str) -> None:
+        project = made[key]
+        notes = {
+            ids[key][1][i["name"]]: i["explanation"] for i in indicator_rows if i["key"] == key and i["explanation"]
+        }
+        projects.evaluate(project.pk, lead_of(key), explanations=notes, submit=True, at=_at(day, 15))
+
+    plays: dict[datetime.date, list] = {}
+
+    def plan(day: datetime.date, step, *args) -> None:
+        if start <= day < today:
+            plays.setdefault(day, []).append(functools.partial(step, *args))
+
+    returns = {(step["key"], day_of(step["day"])): step for step in steps if step["step"] == "return"}
+    later = {"close": close, "closed": decide, "evaluate": evaluate}
+    for step in steps:
+        day = day_of(step["day"])
+        if step["step"] == "list":
+            plan(day, list_candidates)
+        elif step["step"] == "vote":
+            plan(day, vote)
+        elif step["step"] in later:
+            plan(day, later[step["step"]], day, step["key"], step["text"])
+        elif step["step"] != "return":
+            raise ValueError(f"unknown step {step['step']!r} in {SAMPLE_PROJECT_YEAR.name}")
+    for opened in sorted({row["opened"] for row in chosen}):
+        day = day_of(opened)
+        batch = [row for row in chosen if row["opened"] == opened]
+        plan(day, open_batch, day, batch)
+        for i, row in enumerate(batch):
+            acknowledged = day + datetime.timedelta(days=1 + i % 2)
+            plan(acknowledged, acknowledge, acknowledged, row["key"])
+    for row in chosen:
+        shares = row["spent"].split()
+        opened = day_of(row["opened"])
+        for month, share in enumerate(shares, 1):
+            if share == "-":
+                continue
+            day = datetime.date(year, month, _PROJECT_REPORT_DAY)
+            if day <= opened + datetime.timedelta(days=2):  # published late in the month: reports by its due day
+                day = datetime.date(year, month, _PROJECT_REPORT_DAY + 4)
+            plan(day, report, day, row, month, shares)
+            reviewed = day + datetime.timedelta(days=1)
+            plan(reviewed, review, reviewed, row, month, shares)
+            if (row["key"], reviewed) in returns:  # the report again, accepted the next day
+                plan(
+                    reviewed + datetime.timedelta(days=1),
+                    review,
+                    reviewed + datetime.timedelta(days=1),
+                    row,
+                    month,
+                    shares,
+                )
     return plays
 
 

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import datetime
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.db.models import F
 from django.utils import timezone
 
 from luoshi import webcli
 from luoshi.accounts.models import ApiToken, User
+from luoshi.projects.models import Candidate, Evaluation, Project, Spending
 from luoshi.proposals.models import Proposal, Relief, Reply, Verdict
 from luoshi.reports.models import Source, WorkReport
 from luoshi.tasks.models import Status, Task
-from luoshi.tracking.models import Reminder, SupervisionOrder
+from luoshi.tracking import health
+from luoshi.tracking.models import Reminder, ReportReview, SupervisionOrder
 
 
 @pytest.fixture(scope="module")
@@ -210,3 +214,66 @@ def test_after_the_demo_year_each_inbox_holds_only_what_is_still_open_and_each_h
     print("open inbox items / all items after the demo year:", figures)
     office, items = figures["ducha"]
     assert office < items / 10  # the office's inbox was its every report ever submitted
+
+
+MONEY_BEHIND_TIME = r"支出进度 \d+% 落后序时 \d+% 超过 \d+ 个百分点"
+WORKS_BEHIND_MONEY = r"形象进度 \d+% 落后支出进度 \d+% 超过 \d+ 个百分点"
+
+
+def check_projects(government, today: datetime.date) -> list[Project]:
+    """What the demo's livelihood projects show from 1 July on: the deputies' vote with the candidates not
+    chosen on record, at least ten published projects in the sample's places, each budget adding up exactly
+    by source, stages and a 绩效目标表, monthly reports with money up to the day before today and the office's
+    reviews (one returned), one project red for money behind time and one for works behind money, and two
+    linked to the report tasks that promised them. Returns the published projects."""
+    import re
+
+    candidates = Candidate.objects.filter(government=government, year=today.year)
+    assert candidates.count() >= 14 and not candidates.filter(votes=None).exists()
+    passed = candidates.filter(chosen=False)
+    assert passed.count() >= 4 and not passed.filter(project__isnull=False).exists()
+    chosen = candidates.filter(chosen=True).values_list("votes", flat=True)
+    assert max(passed.values_list("votes", flat=True)) < min(chosen)
+    projects = list(
+        Project.objects.filter(government=government, year=today.year, task__published_at__isnull=False)
+        .select_related("task__lead_unit", "candidate")
+        .prefetch_related("places", "budget_lines", "stages", "indicators")
+    )
+    assert len(projects) >= 10 and all(p.candidate is not None and p.candidate.chosen for p in projects)
+    counties = {"格尔木市", "德令哈市", "茫崖市", "乌兰县", "都兰县", "天峻县", "大柴旦行委"}
+    for p in projects:
+        assert p.places.all() and {u.short_name for u in p.places.all()} <= counties, p.title
+        assert sum((line.amount for line in p.budget_lines.all()), start=Decimal("0.00")) == p.budget, p.title
+        assert len(p.budget_lines.all()) >= 3 and sum(s.weight for s in p.stages.all()) == 100
+        assert {"output", "effect", "satisfaction"} <= {i.level for i in p.indicators.all()}, p.title
+    assert {p.task.lead_unit.short_name for p in projects} >= {"州教育局", "州住建局", "州卫健委", "州民政局"}
+    assert any(p.task.lead_unit.short_name == "州教育局" for p in projects)  # jiaoyu's
+    spendings = Spending.objects.filter(project__in=projects)
+    assert spendings.count() >= 5 * len(projects)
+    assert not spendings.filter(progress_report__submitted_at__date__gte=today).exists()  # nothing after today
+    assert not spendings.filter(spent__gt=F("disbursed")).exists()
+    reviews = ReportReview.objects.filter(progress_report__task__project__in=projects)
+    assert reviews.filter(decision="accepted").count() > 4 * reviews.filter(decision="returned").count() > 0
+    reasons = {p.title: health.compute(p.task, today) for p in projects}
+    money_behind = [t for t, h in reasons.items() if h.light == "red" and re.search(MONEY_BEHIND_TIME, h.reason)]
+    works_behind = [t for t, h in reasons.items() if h.light == "red" and re.search(WORKS_BEHIND_MONEY, h.reason)]
+    assert money_behind and works_behind and set(money_behind).isdisjoint(works_behind), reasons
+    assert SupervisionOrder.objects.filter(task__project__in=projects).count() >= 2  # 督办单 for the reds
+    linked = [p for p in projects if p.promised_by is not None]
+    assert len(linked) >= 2 and all(p.promised_by.report.source == Source.REPORT for p in linked)
+    return projects
+
+
+def test_the_demo_plays_its_livelihood_projects_through_the_year(todays_demo, db, client):
+    today = timezone.localdate()
+    if today < datetime.date(today.year, 7, 1):
+        pytest.skip("the demo's projects lag far enough to be red from July on")
+    projects = check_projects(todays_demo["government"], today)
+    if today > datetime.date(today.year, 12, 2):  # the project finished first is closed and evaluated
+        evaluation = Evaluation.objects.get(project__in=projects)
+        assert evaluation.status == Evaluation.Status.SUBMITTED and evaluation.project.task.status == Status.CLOSED
+    # the 学前教育 task's page shows the kindergarten it promised, to the liaison of 州教育局
+    promised = next(p for p in projects if p.promised_by and p.promised_by.lead_unit.short_name == "州教育局")
+    assert client.login(username="jiaoyu", password=webcli.DEMO_PASSWORD)
+    html = client.get(f"/tasks/{promised.promised_by_id}/").content.decode()
+    assert f'<a href="/projects/{promised.pk}/">{promised.title}</a>' in html and f">{promised.budget}<" in html

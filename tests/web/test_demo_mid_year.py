@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 
 from luoshi import webcli
-from tests.web.test_demo import check_proposals_by_july
+from tests.web.test_demo import check_projects, check_proposals_by_july
 
 
 def test_demo_shows_a_ledger_mid_year_with_reports_lights_and_escalations_simulated_once(client, db):
@@ -24,6 +24,9 @@ def test_demo_shows_a_ledger_mid_year_with_reports_lights_and_escalations_simula
 
 
 def _check_demo_mid_year(client):
+    from django.utils import timezone
+
+    from luoshi.projects.models import Evaluation, Project, Spending
     from luoshi.proposals.models import Proposal, Reply, Verdict
     from luoshi.tasks.models import Status
     from luoshi.tracking import health
@@ -54,10 +57,17 @@ def _check_demo_mid_year(client):
     assert proposals.filter(task__status=Status.IN_PROGRESS).count() == 2
     assert proposals.filter(complex=True, task__status=Status.IN_PROGRESS).exists()
     assert not proposals.filter(number__in=["13", "14"], kind="suggestion").exists()
+    # the livelihood projects are voted, published and reported on up to June, two of them red; nothing
+    # is closed or evaluated yet, and nothing after today
+    today = timezone.localdate()
+    projects = check_projects(first["government"], today)
+    assert not Evaluation.objects.exists() and not any(p.task.status == Status.CLOSED for p in projects)
+    assert not Spending.objects.filter(progress_report__period__gte=f"{today.year}-07").exists()
+    assert Spending.objects.filter(progress_report__period=f"{today.year}-06").count() == len(projects)
     everything = (ProgressReport, ReportReview, Reminder, SupervisionOrder, Notification, HealthChange)
-    counts += [m.objects.count() for m in (Proposal, Reply, Verdict)]
+    counts += [m.objects.count() for m in (Proposal, Reply, Verdict, Project, Spending)]
     webcli.setup_demo(io.StringIO())  # a restart simulates nothing twice
-    assert [m.objects.count() for m in (*everything, Proposal, Reply, Verdict)] == counts
+    assert [m.objects.count() for m in (*everything, Proposal, Reply, Verdict, Project, Spending)] == counts
     assert client.login(username="jiaoyu", password=webcli.DEMO_PASSWORD)
     task = ProgressReport.objects.filter(task__lead_unit__short_name="州教育局").first().task
     html = client.get(f"/tasks/{task.pk}/").content.decode()
