@@ -46,12 +46,9 @@ def share(part: Decimal, whole: Decimal) -> int:
 def latest_spending(project: Project, day: datetime.date) -> Spending | None:
     """The latest money figures submitted by the end of ``day`` whose report was not returned by then."""
     end = timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time()))
-    returned = ReportReview.objects.filter(decision=ReportReview.Decision.RETURNED, at__lt=end).values(
-        "progress_report_id"
-    )
     return (
         Spending.objects.filter(project=project, progress_report__submitted_at__lt=end)
-        .exclude(progress_report_id__in=returned)
+        .exclude(progress_report__review__decision=ReportReview.Decision.RETURNED, progress_report__review__at__lt=end)
         .order_by("-progress_report__submitted_at", "-id")
         .first()
     )
@@ -75,7 +72,7 @@ def reasons(task: Task, day: datetime.date) -> tuple[list[str], list[str]]:
     """The project's red and yellow reasons on ``day``; none for a matter that is not a project."""
     if task.report.source != Source.PROJECTS:
         return [], []
-    project = Project.objects.filter(task_id=task.pk).first()
+    project = Project.objects.filter(task_id=task.pk).prefetch_related("stages").first()
     if project is None or day < project.start:
         return [], []
     red: list[str] = []
