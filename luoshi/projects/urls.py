@@ -9,6 +9,7 @@ urlpatterns = [
     path("projects/", pages.project_list, name="projects"),
     path("projects/candidates/", pages.candidates, name="project_candidates"),
     path("projects/new/", pages.project_new, name="project_new"),
+    path("projects/sources/", pages.funding_sources, name="project_sources"),
     path("projects/import/", files.project_import, name="project_import"),
     path("projects/<int:year>/export.xlsx", files.project_export, name="project_export"),
     path("projects/<int:year>/performance.xlsx", files.performance_export, name="performance_export"),

@@ -540,3 +540,17 @@ def test_every_page_renders_in_every_state_for_every_role(
     actions.adjust(draft.pk, supervisor, total="80", reason="酌减")
     look()
     assert Indicator.objects.filter(project=draft).count() == 4
+
+
+def test_the_office_sets_its_funding_sources_and_cannot_drop_one_a_budget_uses(client_for, supervisor, government):
+    from luoshi.projects.models import FundingSource
+
+    office = client_for(supervisor)
+    assert "中央" in office.get("/projects/sources/").content.decode()
+    response = office.post("/projects/sources/", {"names": "中央\n省级\n州(市)级\n县级\n社会资本\n其他\n债券资金"})
+    assert response.status_code == 302
+    assert list(FundingSource.objects.filter(government=government).values_list("name", flat=True))[-1] == "债券资金"
+    actions.open_projects(government, supervisor, 2026, [plan(government)])
+    refused = office.post("/projects/sources/", {"names": "省级\n州(市)级"})
+    assert refused.status_code == 400 and "已用于项目预算" in refused.content.decode()
+    assert FundingSource.objects.filter(government=government, name="中央").exists()  # nothing half-saved

@@ -295,6 +295,8 @@ PROJECT_MATRIX = [
     ("get", "/public/projects/{signed}/", _row(404, 404, 404, 404, 404, 404)),
     ("get", "/projects/candidates/", _row(200, 404, 404, 404, 404, 302)),
     ("get", "/projects/new/", _row(200, 404, 404, 404, 404, 302)),
+    ("get", "/projects/sources/", _row(200, 404, 404, 404, 404, 302)),
+    ("post", "/projects/sources/", _row(400, 404, 404, 404, 404, 302)),
     ("get", "/projects/import/", _row(200, 404, 404, 404, 404, 302)),
     ("get", "/projects/{signed}/", _row(200, 200, 200, 404, 200, 302)),
     ("get", "/projects/{assigned}/", _row(200, 200, 200, 404, 200, 302)),

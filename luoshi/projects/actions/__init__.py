@@ -30,6 +30,7 @@ from .setup import (
     set_bands,
     set_budget,
     set_indicators,
+    set_sources,
     set_stages,
     sources,
 )
@@ -59,6 +60,7 @@ __all__ = [
     "set_bands",
     "set_budget",
     "set_indicators",
+    "set_sources",
     "set_stages",
     "sources",
 ]

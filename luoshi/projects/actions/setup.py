@@ -49,6 +49,29 @@ def ledger_of(government: Government, year: int, *, lock: bool = False) -> WorkR
     return ledgers.order_by("id").first()
 
 
+@transaction.atomic
+def set_sources(government: Government, actor, names: list[str]) -> list[FundingSource]:
+    """The government's funding sources, in the order given: new names are added, the others reordered;
+    a source a budget still uses cannot be dropped."""
+    names = [" ".join(str(n).split())[:40] for n in names]
+    names = [n for n in dict.fromkeys(names) if n]
+    if not names:
+        raise ActionError("请至少保留一个资金来源")
+    current = {s.name: s for s in sources(government)}
+    dropped = [s for name, s in current.items() if name not in names]
+    used = [s.name for s in dropped if BudgetLine.objects.filter(source=s).exists()]
+    if used:
+        raise ActionError(f"资金来源“{'、'.join(used)}”已用于项目预算, 不能删除")
+    old = "、".join(current)
+    FundingSource.objects.filter(pk__in=[s.pk for s in dropped]).delete()
+    for position, name in enumerate(names):
+        source = current.get(name) or FundingSource(government=government, name=name)
+        source.position = position
+        source.save()
+    trail.record(actor, model="FundingSource", object_id=government.pk, field="sources", old=old, new="、".join(names))
+    return sources(government)
+
+
 # ------------------------------------------------------------------------------------------- candidates
 
 

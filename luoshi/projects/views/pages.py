@@ -95,6 +95,24 @@ def _office_government(request):
     return user.government
 
 
+@login_required
+def funding_sources(request):
+    """The government's funding sources (中央, 省级 … or its own), one per line, in the budget tables' order."""
+    government = _office_government(request)
+    error = ""
+    if request.method == "POST":
+        names = str(request.POST.get("names", "")).splitlines()
+        try:
+            actions.set_sources(government, request.user, names)
+        except ActionError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, "已保存资金来源")
+            return redirect("project_sources")
+    names = request.POST.get("names") if error else "\n".join(s.name for s in actions.sources(government))
+    return render(request, "projects/sources.html", {"names": names, "error": error}, status=400 if error else 200)
+
+
 def _refuse(request, text: str):
     return render(request, "projects/refused.html", {"reason": text}, status=403)
 
