@@ -69,6 +69,12 @@ class Task:
     ongoing: bool = False  # 常态化 / 持续推进 with no end
     leads: tuple[Suggestion, ...] = ()
     co_units: tuple[Suggestion, ...] = ()
+    # the deadline as written (6月底前, 年内, 长期坚持), resolved against the document's year to an
+    # ISO date where it can be; ``deadline_flag``: written but not resolvable (春节前), kept for review.
+    # A report's tasks keep the defaults (the engine's own constructor leaves them to the class).
+    deadline: str | None = None
+    deadline_text: str = ""
+    deadline_flag: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -82,6 +88,9 @@ class Task:
             "targets": [t.to_dict() for t in self.targets],
             "leads": [s.to_dict() for s in self.leads],
             "co_units": [s.to_dict() for s in self.co_units],
+            "deadline": self.deadline,
+            "deadline_text": self.deadline_text,
+            "deadline_flag": self.deadline_flag,
         }
 
 
@@ -142,6 +151,10 @@ class Document:
     dropped: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     speech: tuple[str, ...] = field(default=())  # address lines and closing rhetoric
+    kind: str = "report"  # report / meeting / instruction / rectification (sources.py)
+    # what the source says of itself: a meeting {"name", "date", "number"}, an instruction
+    # {"document", "leader", "date"}, a rectification list {"body", "date"}; only what the text gives
+    source: dict[str, str] = field(default_factory=dict)
 
     def tasks(self) -> Iterator[tuple[Part, Section, Theme, Task]]:
         """Every task with its part, section and theme, in document order."""
@@ -153,6 +166,8 @@ class Document:
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "kind": self.kind,
+            "source": dict(self.source),
             "title": self.title,
             "year": self.year,
             "parts": [p.to_dict() for p in self.parts],

@@ -25,16 +25,28 @@ def decompose(
     units: Catalog | str | Path | None = None,
     year: int | None = None,
     overrides: Mapping[str, str] | None = None,
+    kind: str = "auto",
 ) -> Document:
     """Turn a report's text into its task tree. Raises InputError only for text that holds nothing.
 
     ``units`` (a catalog or its CSV path) enables place resolution and lead/co-unit suggestions;
     ``overrides`` (term → unit label, confirmed by the office) outweigh the built-in lexicon.
+    ``kind`` ("auto", "report", "meeting", "instruction", "rectification"): another source of
+    supervised work is read by ``sources.py``; "auto" recognises it from the text.
     """
     if not isinstance(text, str):
         raise InputError("报告内容必须是文本")
     if not text.strip():
         raise InputError("报告内容为空: 请提供政府工作报告的正文")
+    if kind != "report":
+        from .sources import KINDS, decompose_source, detect_kind
+
+        if kind == "auto":
+            kind = detect_kind(text)
+        elif kind not in KINDS:
+            raise InputError(f"未知的来源类型 {kind}: 应为 auto、report、meeting、instruction 或 rectification")
+        if kind != "report":
+            return decompose_source(text, kind, units=units, year=year, overrides=overrides)
     catalog = load_units(units) if units is not None else None
     norm = normalize(text)
     tree = outline(norm)
