@@ -2,6 +2,9 @@
 
 The layouts this understands (each seen in real reports):
 - parts numbered 一、二、… or standing alone ("2023年工作安排"), a review part yields no tasks;
+  a part is a review by its title (回顾, 过去一年, an earlier year) or by what it says: mostly
+  sentences that report the past (一年来, …了, 完成, 增长6.1%) and hardly any commitment (要, 将,
+  今年, 左右/以上), whatever its heading (``review_by_content``, ``data/review_markers.txt``);
 - sections (一)(二)… whose heading paragraph holds the title and, after it, the guidance;
 - themes that open a paragraph ("深入推进教育高质量发展。加快建设…"), themes standing on their own
   line (numbered "1." or not), and the paragraphs under such a theme, every sentence a task;
@@ -31,6 +34,7 @@ from .numerals import heading_number, heading_numeral
 from .readers import TABLE_CELL_SEPARATOR
 from .rhetoric import is_commitment
 from .targets import has_main_targets, is_main_target_item, opens_main_target_list
+from .wordlists import read_sections
 
 THEME_MAX = 32  # a theme sentence is short: "深入推进教育高质量发展。"
 REVIEW = re.compile(r"回顾|过去.{0,3}(一年|五年|\d年|工作)|工作总结|一年来|五年来|取得的成绩|主要成绩")
@@ -71,6 +75,48 @@ def part_kind(title: str | None, year: int | None) -> str | None:
     if PLAN.search(title):
         return "plan"
     return None
+
+
+_MARKERS = read_sections("review_markers.txt")
+_PAST = re.compile("|".join(f"(?:{p})" for p in _MARKERS["past"]))
+_FUTURE = re.compile("|".join(f"(?:{p})" for p in _MARKERS["future"]))
+_FUTURE_WEAK = re.compile("|".join(f"(?:{p})" for p in _MARKERS["future-weak"]))
+REVIEW_MIN_PAST = 3  # sentences that report the past, at the least, for a part to be a review by content
+REVIEW_PAST_SHARE = 0.6  # of the part's past and future sentences together
+REVIEW_PAST_OF_ALL = 1 / 3  # of all the part's sentences (titles and plain statements are neither)
+
+
+def review_by_content(sentences: Sequence[str]) -> bool:
+    """Whether a part's sentences report what was done rather than commit to work: a review,
+    whatever its heading says. Each sentence is future (a commitment marker), else past (a past
+    marker), else future (a weak marker: 加快, 推动), else neither (``data/review_markers.txt``)."""
+    past = future = 0
+    for sentence in sentences:
+        if _FUTURE.search(sentence):
+            future += 1
+        elif _PAST.search(sentence):
+            past += 1
+        elif _FUTURE_WEAK.search(sentence):
+            future += 1
+    return (
+        past >= REVIEW_MIN_PAST
+        and past >= REVIEW_PAST_SHARE * (past + future)
+        and past >= REVIEW_PAST_OF_ALL * len(sentences)
+    )
+
+
+def _sentences(part: _Part) -> list[str]:
+    """Every sentence filed under a part: section titles, guidance, themes and their sentences."""
+    out: list[str] = []
+    for section in part.sections:
+        if section.title:
+            out.append(section.title)
+        out.extend(section.guidance)
+        for title, _, sentences in section.themes:
+            out.append(title)
+            out.extend(text for text, _ in sentences)
+        out.extend(text for text, _ in section.loose)
+    return out
 
 
 def _strip_end(sentence: str) -> str:
@@ -367,6 +413,11 @@ def build_parts(
     Tasks come from ``make_task`` (one call a task, in document order) or from ``make_tasks``
     (one call with the arguments of every task, in document order, giving the tasks in order)."""
     kinds = [part_kind(p.title, year) for p in out.parts]
+    # a part that reports the past is a review whatever its title says (a plan's words in it, none)
+    kinds = [
+        "review" if kind in (None, "plan") and review_by_content(_sentences(part)) else kind
+        for part, kind in zip(out.parts, kinds, strict=True)
+    ]
     numbers = [heading_number(p.number) for p in out.parts]
     # a report that starts mid-part (a later newspaper page) continues the part before the next one
     if out.parts and out.parts[0].number is None and out.parts[0].title is None:
