@@ -86,6 +86,7 @@ def suggest_for(text: str, catalog, overrides, *, theme: str | None = None, sect
 def decompose_for(government: Government, text: str, year: int | None):
     """Decompose ``text`` with the government's catalog; returns (document, draft tasks)."""
     from luoshi.text import decompose
+    from luoshi.text.structure import section_name
 
     if not text or not text.strip():
         raise ActionError("报告内容为空")
@@ -104,7 +105,7 @@ def decompose_for(government: Government, text: str, year: int | None):
                 "part_number": part.number or "",
                 "part_title": part.title or "",
                 "section_number": section.number or "",
-                "section_title": section.title or "",
+                "section_title": section_name(part, section),  # an unnumbered stretch: its part's title
             }
             cursor = section.span[0] if section.span else 0
             for n, sentence in enumerate(section.guidance, 1):

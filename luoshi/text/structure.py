@@ -604,3 +604,18 @@ def _merge_fragments(sentences: list[tuple[str, Span]]) -> list[tuple[str, Span]
             continue  # stray punctuation of a paragraph of its own is no task
         out.append((text, span))
     return out
+
+
+def section_name(part: Part, section: Section) -> str:
+    """The name a ledger shows for a section: its own title; for a stretch the report does not
+    number (the government-itself part's paragraphs, a part's opening words), the part's title —
+    or, for a stretch after the part's numbered sections, its first theme when that is a short
+    title of its own (做好双拥工作). Empty only when neither has a title (a part begun mid-page)."""
+    if section.title:
+        return section.title
+    after_numbered = not section.code.endswith(".0") and any(s.number for s in part.sections)
+    if after_numbered and section.themes:
+        first = section.themes[0].title
+        if first and len(first) <= 16 and not _TITLE_PUNCT.search(first):
+            return first
+    return part.title or ""
