@@ -24,6 +24,7 @@ from luoshi.errors import ActionError, ConflictError
 from luoshi.projects import exports as project_figures
 from luoshi.projects.models import Project
 from luoshi.proposals.models import Proposal, Reply
+from luoshi.reports.models import WorkReport
 from luoshi.tasks import actions
 from luoshi.tasks.models import Task
 from luoshi.tracking import actions as tracking_actions
@@ -139,10 +140,14 @@ def list_tasks(
     status: str | None = None,
     unit: str | None = None,
     q: str | None = None,
+    source: Literal["report", "meeting", "instruction", "rectification", "proposals", "projects", "handed_down"]
+    | None = Query(None, description="the ledger's source kind (来源)"),
     limit: int = Query(500, ge=1, le=5000),
     offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ):
     tasks = access.visible_tasks(request.auth).filter(kind="task")
+    if source:
+        tasks = tasks.filter(report__source=source)
     if status:
         tasks = tasks.filter(status=status)
     if unit:
@@ -153,6 +158,49 @@ def list_tasks(
     tasks = tasks.order_by("report", "position", "id")
     count = tasks.count()
     return {"items": [_task(t) for t in tasks[offset : offset + limit]], "count": count}
+
+
+class LedgerOut(Schema):
+    id: int
+    source: str = Field(description="report, meeting, instruction, rectification, proposals, projects, handed_down")
+    source_label: str
+    year: int
+    title: str
+    details: dict[str, str] = Field(description="what the source carries: a meeting's name, date and number, …")
+
+
+class LedgerList(Schema):
+    items: list[LedgerOut]
+    count: int
+
+
+@api.get("/reports", response=LedgerList, summary="List the ledgers (台账) of which the caller may read a task")
+def list_ledgers(
+    request,
+    source: Literal["report", "meeting", "instruction", "rectification", "proposals", "projects", "handed_down"]
+    | None = Query(None, description="the ledger's source kind (来源)"),
+    year: int | None = Query(None, ge=2000, le=2100),
+):
+    user = request.auth
+    ledgers = access.visible_reports(user) | WorkReport.objects.filter(
+        pk__in=access.visible_tasks(user).values("report_id")
+    )
+    if source:
+        ledgers = ledgers.filter(source=source)
+    if year:
+        ledgers = ledgers.filter(year=year)
+    rows = [
+        {
+            "id": r.pk,
+            "source": r.source,
+            "source_label": r.get_source_display(),
+            "year": r.year,
+            "title": r.title,
+            "details": dict(r.source_details or {}),
+        }
+        for r in ledgers.distinct().order_by("-year", "-id").only("id", "source", "year", "title", "source_details")
+    ]
+    return {"items": rows, "count": len(rows)}
 
 
 @api.get("/tasks/{task_id}", response=TaskOut, summary="One task, 404 when the caller may not see it")

@@ -134,13 +134,23 @@ def dashboard(request):
     kind = access.dashboard_kind(user)
     if kind is None:
         raise Http404("页面不存在")
+    source = request.GET.get("source", "")
+    source = source if source in Source.values else ""
+    ledgers = access.dashboard_reports(user)
+    if source:  # the ledgers of one source kind: the switcher offers them, the newest is shown first
+        ledgers = ledgers.filter(source=source)
     report = access.dashboard_report(user, request.GET.get("report"))
+    if source and (report is None or report.source != source):
+        report = ledgers.filter(tasks__published_at__isnull=False).distinct().order_by("-year", "-id").first()
     sort = request.GET.get("sort", "")
     sort = sort if sort in stats.SORT_KEYS else ""
     order = "asc" if request.GET.get("order") == "asc" else "desc"
     day = timezone.localdate()
     context = {"kind": kind, "report": report, "day": day, "sort": sort, "order": order}
-    context["reports"] = list(access.dashboard_reports(user).values_list("id", "year", "title"))
+    context["reports"] = list(ledgers.values_list("id", "year", "title"))
+    present = set(access.dashboard_reports(user).values_list("source", flat=True))
+    context["source"] = source
+    context["sources"] = [(value, label) for value, label in Source.choices if value in present]
     context["proposals"] = _proposal_section(user, kind, day)
     context["projects"] = _project_section(user, kind, day, report)
     if report is None:
@@ -150,7 +160,7 @@ def dashboard(request):
     rows = stats.collect(tasks, day)
     summary = stats.summarize(rows)
     context.update(summary=summary, rows_count=len(rows), **_lists(rows))
-    base = {"report": report.pk}
+    base = {"report": report.pk, **({"source": source} if source else {})}
     context["headers"] = _headers(base, sort, order)
     if kind in ("office", "office_readonly"):
         kinds = stats.unit_kinds(rows)

@@ -27,6 +27,28 @@ class Source(models.TextChoices):
     HANDED_DOWN = "handed_down", "上级交办事项"
 
 
+# What each source carries besides its matters (``WorkReport.source_details``): key → label.
+SOURCE_DETAILS: dict[str, dict[str, str]] = {
+    Source.MEETING: {"name": "会议名称", "date": "会议日期", "number": "纪要编号"},
+    Source.INSTRUCTION: {"document": "批示件", "leader": "批示领导", "date": "批示日期"},
+    Source.RECTIFICATION: {"body": "督查 (检查) 单位", "date": "反馈日期"},
+}
+
+
+def clean_source_details(source: str, details: dict | None) -> dict[str, str]:
+    """The details a ledger of ``source`` keeps: only the keys its source carries, as trimmed text (a date
+    as ISO), empty ones dropped."""
+    out = {}
+    for key in SOURCE_DETAILS.get(source, {}):
+        value = (details or {}).get(key)
+        if isinstance(value, datetime.date):
+            value = value.isoformat()
+        text = str(value).strip() if value is not None else ""
+        if text:
+            out[key] = text[:200]
+    return out
+
+
 class WorkReport(models.Model):
     """The ledger of one source. For the work report it also keeps the report's text, outline warnings
     and main targets; for another source ``source_text`` is the covering document, if any."""
@@ -49,6 +71,7 @@ class WorkReport(models.Model):
     warnings = models.JSONField("分解提示", default=list, blank=True)
     dropped = models.JSONField("剔除的非正文内容", default=list, blank=True)
     last_import = models.JSONField("最近一次导入结果", default=dict, blank=True)
+    source_details = models.JSONField("来源信息", default=dict, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "工作报告"
@@ -56,6 +79,15 @@ class WorkReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.government} {self.year} {self.title}"
+
+    @property
+    def source_facts(self) -> list[tuple[str, str]]:
+        """What the source carries, as (label, value) lines for a page: a meeting's name, date and 纪要
+        number; an instruction's document, leader and date; a rectification list's inspecting body and
+        date (``source_details``, keys in ``SOURCE_DETAILS``). Empty values are left out."""
+        labels = SOURCE_DETAILS.get(self.source, {})
+        details = self.source_details or {}
+        return [(label, str(details[key])) for key, label in labels.items() if details.get(key)]
 
     def default_deadline(self) -> datetime.date | None:
         """A new matter's deadline: the ledger year's 31 December, except a proposal's, which runs from

@@ -16,6 +16,7 @@ from luoshi.accounts.forms import (
     units_of,
 )
 from luoshi.accounts.models import Unit, User
+from luoshi.reports.models import Source
 
 from .fields import TAG_JOIN, split_tags
 from .models import Task
@@ -100,6 +101,7 @@ class MilestoneForm(forms.Form):
 
 class LedgerFilterForm(forms.Form):
     q = forms.CharField(label="搜索", required=False)
+    source = forms.ChoiceField(label="来源", required=False, choices=[("", "全部"), *Source.choices])
     section = forms.ChoiceField(label="板块", required=False)
     unit = forms.ModelChoiceField(label="单位", queryset=Unit.objects.none(), required=False)
     leader = forms.ModelChoiceField(label="包抓领导", queryset=User.objects.none(), required=False)

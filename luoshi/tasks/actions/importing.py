@@ -4,6 +4,7 @@ of a corrected text that keeps what the office already decided), or a ledger of 
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import difflib
 import re
 from collections.abc import Callable
@@ -16,7 +17,7 @@ from django.utils import timezone
 from luoshi.accounts.models import Government
 from luoshi.audit import trail
 from luoshi.errors import ActionError
-from luoshi.reports.models import Source, WorkReport
+from luoshi.reports.models import Source, WorkReport, clean_source_details
 
 from ..models import Task
 from .editing import tags_for
@@ -42,6 +43,10 @@ class DraftTask:
     ongoing: bool = False
     tags: list[str] = field(default_factory=list)
     suggestion: dict = field(default_factory=dict)
+    # the deadline the source names (else the ledger's default); ``deadline_note``: a deadline the engine
+    # could not resolve, kept as the source's words for the office to settle (待核定), never guessed
+    deadline: datetime.date | None = None
+    deadline_note: str = ""
 
 
 def _check_drafts(drafts: list[DraftTask]) -> None:
@@ -60,6 +65,9 @@ def _create_tasks(report: WorkReport, actor, drafts: list[DraftTask], start_posi
 
 
 def _create_task(report: WorkReport, actor, p: DraftTask, position: int) -> Task:
+    suggestion = dict(p.suggestion)
+    if p.deadline_note:
+        suggestion["deadline_note"] = p.deadline_note[:200]
     task = Task.objects.create(
         report=report,
         code=p.code,
@@ -75,8 +83,8 @@ def _create_task(report: WorkReport, actor, p: DraftTask, position: int) -> Task
         theme_title=p.theme_title[:300],
         targets=p.targets,
         ongoing=p.ongoing,
-        deadline=None if p.ongoing else report.default_deadline(),
-        suggestion=p.suggestion,
+        deadline=None if p.ongoing else (p.deadline or report.default_deadline()),
+        suggestion=suggestion,
     )
     if p.tags:
         task.tags.set(tags_for(report.government, p.tags))
@@ -143,10 +151,14 @@ def open_ledger(
     title: str,
     drafts: list[DraftTask],
     text: str = "",
+    details: dict | None = None,
+    filename: str = "",
+    warnings=(),
 ) -> WorkReport:
     """A ledger of a source other than the work report — a meeting's decisions, a leader's instruction
     document, a rectification list, matters handed down — with its matters as drafts for the office to
-    review and publish like any report task. ``text``: the covering document, if any."""
+    review and publish like any report task. ``text``: the covering document, if any; ``details``: what
+    the source carries (a meeting's name, date and 纪要 number, …: ``reports.models.SOURCE_DETAILS``)."""
     if source not in Source.values or source == Source.REPORT:
         raise ActionError("政府工作报告请通过“导入报告”建立台账")
     if not title.strip():
@@ -159,11 +171,22 @@ def open_ledger(
         year=year,
         title=title.strip()[:200],
         source_text=text,
+        source_details=clean_source_details(source, details),
+        filename=filename[:255],
+        warnings=list(warnings),
         imported_by=actor if getattr(actor, "pk", None) else None,
         imported_at=timezone.now(),
     )
     trail.record(actor, model="WorkReport", object_id=report.pk, field="created", new=report.title, report=report)
-    _create_tasks(report, actor, drafts)
+    created = _create_tasks(report, actor, drafts)
+    report.last_import = {
+        "at": report.imported_at.isoformat(),
+        "created": [t.code for t in created],
+        "kept": [],
+        "updated": [],
+        "unmatched": [],
+    }
+    report.save(update_fields=["last_import"])
     return report
 
 

@@ -75,6 +75,8 @@ def ledger_context(request) -> dict:
             tasks = tasks.filter(
                 Q(text__icontains=f["q"]) | Q(code__startswith=f["q"]) | Q(theme_title__icontains=f["q"])
             )
+        if f["source"]:
+            tasks = tasks.filter(report__source=f["source"])
         if f["section"]:
             tasks = tasks.filter(section_title=f["section"])
         if f["unit"]:
