@@ -30,6 +30,7 @@ from luoshi.tracking import health, periods
 from luoshi.tracking.models import (
     ClosingRequest,
     Contribution,
+    Decline,
     Evidence,
     ExtensionRequest,
     HealthChange,
@@ -792,6 +793,17 @@ def _office_work(user, day: datetime.date) -> list[WorkSection]:
                 note=f"{relief.unit.label}申请退回改办",
             )
         )
+    for d in Decline.objects.filter(task__in=tasks.values("pk"), status=Decline.Status.PENDING).select_related(
+        "task", "unit"
+    ):
+        requests.items.append(
+            WorkItem(
+                _label(d.task),
+                f"/tasks/{d.task_id}/#act",
+                due=health.local_date(d.requested_at),
+                note=f"{d.unit.label}拒签收, 申请调整",
+            )
+        )
     reds = WorkSection("reds", "昨日以来新亮红灯", hint="看原因, 督办")
     published = tasks.filter(published_at__isnull=False)
     for change in (
@@ -903,3 +915,25 @@ def _leader_work(user, day: datetime.date) -> list[WorkSection]:
             )
         )
     return [extensions, instructions, reds, yellows, changed, led]
+
+
+# ------------------------------------------------------------------------------------- 拒签收 / 申请调整
+
+
+def can_decline(user, task: Task) -> bool:
+    """The lead unit's liaison may decline an assigned matter (拒签收) instead of signing for it, once at a
+    time; a proposal's matter asks for 退回改办 instead (``can_request_relief``)."""
+    return (
+        can_acknowledge(user, task)
+        and not answered_by_reply(task)
+        and not Decline.objects.filter(task_id=task.pk, status=Decline.Status.PENDING).exists()
+    )
+
+
+def can_decide_decline(user, decline) -> bool:
+    """The office of the matter's government reassigns or insists on a pending decline."""
+    return decline.status == Decline.Status.PENDING and can_edit_task(user, decline.task)
+
+
+def decline_for_reading(user, pk) -> Decline:
+    return _record_of_task(user, Decline.objects.select_related("task", "task__report", "unit"), pk, "没有这项申请")

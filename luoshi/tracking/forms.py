@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
+from luoshi.accounts.forms import units_of
+from luoshi.accounts.models import Unit
 from luoshi.tasks.forms import DateInput
 
 from .models import ClosingRequest
@@ -80,3 +82,35 @@ class ClosingForm(forms.Form):
 
 class InstructionForm(forms.Form):
     text = forms.CharField(label="批示内容", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label="拒签收理由 (为何不属于本单位职责, 建议由哪个单位牵头)",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "请说明拒签收的理由"},
+    )
+
+
+class DeclineDecisionForm(forms.Form):
+    decision = forms.ChoiceField(label="处理意见", choices=[("reassign", "改派其他单位牵头"), ("insist", "维持交办")])
+    new_unit = forms.ModelChoiceField(label="改派牵头单位", queryset=Unit.objects.none(), required=False)
+    reason = forms.CharField(
+        label="说明 (维持交办须说明理由)", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, government_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["new_unit"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = units_of(government_id)
+        field.label_from_instance = lambda u: u.label
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "reassign" and not data.get("new_unit"):
+            raise forms.ValidationError("改派须指定新的牵头单位")
+        if data.get("decision") == "insist" and not (data.get("reason") or "").strip():
+            raise forms.ValidationError("维持交办须说明理由")
+        return data

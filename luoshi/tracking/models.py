@@ -239,6 +239,34 @@ class ClosingRequest(Decided):
         return f"{self.task.code} 办结申请 ({self.get_status_display()})"
 
 
+class Decline(Decided):
+    """拒签收 / 申请调整: the lead unit holds that an assigned matter is not its own and declines it with a
+    reason instead of signing for it; the office reassigns it to another lead unit (published to it
+    afresh) or insists (the unit must sign). Both sides stay on record."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待督查室处理"
+        REASSIGNED = "reassigned", "已改派"
+        INSISTED = "insisted", "维持交办"
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="declines")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name="申请单位")
+    reason = models.TextField("拒签收理由")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField("申请时间")
+    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.PENDING)
+    new_unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="改派牵头单位"
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "拒签收申请"
+        ordering = ["requested_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.task.code} 拒签收 ({self.get_status_display()})"
+
+
 class Instruction(Immutable):
     """批示: a leader's written instruction on a task."""
 

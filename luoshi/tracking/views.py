@@ -23,6 +23,8 @@ from .forms import (
     ClosingForm,
     ContributionForm,
     DecisionForm,
+    DeclineDecisionForm,
+    DeclineForm,
     ExtensionForm,
     InstructionForm,
     ProgressReportForm,
@@ -47,6 +49,7 @@ KIND_LABELS = {
     "reply": "答复",
     "verdict": "满意度测评",
     "redo": "再次办理",
+    "decline": "拒签收",
 }
 
 
@@ -112,6 +115,9 @@ def panel(request, task) -> dict:
     closings = list(task.closing_requests.select_related("requested_by", "decided_by"))
     for c in closings:
         c.can_decide = access.can_decide_closing(user, c)
+    declines = list(task.declines.select_related("unit", "requested_by", "new_unit", "decided_by"))
+    for d in declines:
+        d.can_decide = access.can_decide_decline(user, d)
     wanted = request.GET.get("period", "")  # the home page's link names the period it asks for
     asked = {"period": wanted} if any(p.key == wanted for p in choices) else {}
     can_report = access.can_submit_report(user, task) and bool(choices)
@@ -131,6 +137,11 @@ def panel(request, task) -> dict:
         "returned_reports": returned if can_report else [],
         "open_extensions": [e for e in extensions if e.can_decide],
         "open_closings": [c for c in closings if c.can_decide],
+        "open_declines": [d for d in declines if d.can_decide],
+        "declines": declines,
+        "can_decline": access.can_decline(user, task),
+        "decline_form": DeclineForm(prefix="decline"),
+        "decline_decision_form": DeclineDecisionForm(prefix="redecide", government_id=task.report.government_id),
         "health": health.compute(task, day),
         "health_changes": list(HealthChange.objects.filter(task=task).order_by("on", "id")),
         "progress_reports": reports,
@@ -315,6 +326,48 @@ def closing_decide(request, pk):
         ),
         "已处理办结申请",
     )
+
+
+@login_required
+@require_POST
+def decline_request(request, pk):
+    """拒签收: the lead unit declines the matter with a reason instead of signing for it."""
+    task = access.task_for_reading(request.user, pk)
+    if not access.can_decline(request.user, task):
+        messages.error(request, "只有牵头单位可以在签收前拒签收, 且每次只能有一项申请")
+        return _back(task.pk)
+    form = DeclineForm(request.POST, prefix="decline")
+    return _submit(
+        request,
+        form,
+        task.pk,
+        lambda data: actions.request_decline(task.pk, request.user, reason=data["reason"]),
+        "拒签收申请已提交, 等待督查室处理",
+    )
+
+
+@login_required
+@require_POST
+def decline_decide(request, pk):
+    """The office reassigns a declined matter to another lead unit, or insists."""
+    decline = access.decline_for_reading(request.user, pk)
+    if not access.can_decide_decline(request.user, decline):
+        raise Http404("没有这项申请")
+    form = DeclineDecisionForm(request.POST, prefix="redecide", government_id=decline.task.report.government_id)
+    if not form.is_valid():
+        _errors(request, form)
+        return _back(decline.task_id)
+    data = form.cleaned_data
+    reassign = data["decision"] == "reassign"
+    try:
+        actions.decide_decline(
+            decline.pk, request.user, reassign=reassign, new_unit=data["new_unit"], reason=data["reason"]
+        )
+    except ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"已改派{data['new_unit'].label}牵头" if reassign else "已维持交办, 并告知该单位")
+    return _back(decline.task_id)
 
 
 @login_required

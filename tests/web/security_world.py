@@ -20,7 +20,7 @@ FORMULA = "=cmd|' /C calc'!A0"
 # Pages anyone may read without logging in.
 PUBLIC_PREFIXES = ("/public/", "/healthz", "/accounts/login/", "/admin/login/")
 # Routes whose object belongs to the lead unit's task: another unit's liaison must get 404.
-TASK_SCOPED = re.compile(r"^/(tasks|milestones|progress|evidence|extensions|closings|disclosure/tasks)/\d+/")
+TASK_SCOPED = re.compile(r"^/(tasks|milestones|progress|evidence|extensions|closings|declines|disclosure/tasks)/\d+/")
 
 
 @dataclass

@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from luoshi.accounts.models import ApiToken
+from tests.web.conftest import publish_to_education
 from tests.web.security_world import PUBLIC_PREFIXES, TASK_SCOPED, api_operations, build_world, site_urls
 
 ROLES = ["supervisor", "liaison", "co_liaison", "outsider", "leader", "anonymous"]
@@ -376,3 +377,55 @@ def test_a_refused_project_action_says_why_in_chinese(project_world, client, co_
     assert response.status_code == 403 and errors.REFUSED_PROJECT_REPORT in response.content.decode()
     response = client.post(f"/projects/{project_world['signed']}/budget/", {})
     assert response.status_code == 403 and errors.REFUSED_PROJECT_MANAGE in response.content.decode()
+
+
+# ------------------------------------------------------------------------------------ 拒签收 / 申请调整
+# A report task published to 州教育局 (with 州财政局 as co-unit) and not yet signed for: ``declined`` with
+# the lead unit's pending decline, ``assigned`` without one.
+
+
+@pytest.fixture
+def decline_world(report, supervisor, leader, liaison):
+    from luoshi.tracking import actions
+
+    tasks = list(report.tasks.filter(kind="task").order_by("position")[:2])
+    declined, assigned = (publish_to_education(t, supervisor, leader) for t in tasks)
+    decline = actions.request_decline(declined.pk, liaison, reason="不属于本单位职责")
+    return {"declined": declined.pk, "assigned": assigned.pk, "decline": decline.pk, "title": declined.text}
+
+
+DECLINE_MATRIX = [
+    ("get", "/tasks/{declined}/", {}, _row(200, 200, 200, 404, 200, 302)),
+    ("post", "/declines/{decline}/decide/", {}, _row(302, 404, 404, 404, 404, 302)),
+    ("post", "/declines/{decline}/decide/", {"redecide-decision": "insist"}, _row(302, 404, 404, 404, 404, 302)),
+    ("post", "/tasks/{declined}/decline/", {"decline-reason": "再次"}, _row(302, 302, 302, 404, 302, 302)),
+    # last: it acts (the lead unit declines the matter)
+    ("post", "/tasks/{assigned}/decline/", {"decline-reason": "不属于本单位职责"}, _row(302, 302, 302, 404, 302, 302)),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_decline_page_and_action_answers_each_role_as_the_matrix_says(request, role, decline_world):
+    from luoshi.tracking.models import Decline
+
+    client = Client()
+    user = _person(request, role)
+    if user is not None:
+        client.force_login(user)
+    wrong = []
+    for method, template, data, answers in DECLINE_MATRIX:
+        url = template.format(**decline_world)
+        response = getattr(client, method)(url, data)
+        if response.status_code != answers[role]:
+            wrong.append(f"{role} {method.upper()} {url} → {response.status_code}, expected {answers[role]}")
+        if response.status_code == 302 and role == "anonymous":
+            assert "/accounts/login/" in response["Location"], url
+        if role in ("anonymous", "outsider"):
+            assert decline_world["title"] not in _body(response), f"{role} {method} {url} shows the matter"
+    assert not wrong, "\n".join(wrong)
+    # only the lead unit declined, only once per matter; nobody decided without a reason
+    pending = Decline.objects.filter(status=Decline.Status.PENDING)
+    assert set(pending.values_list("task_id", flat=True)) == (
+        {decline_world["declined"], decline_world["assigned"]} if role == "liaison" else {decline_world["declined"]}
+    )
+    assert pending.filter(task_id=decline_world["declined"]).count() == 1

@@ -5,6 +5,7 @@
 - ``lights``: recording a change of light; a ledger's tracking settings;
 - ``progress``: 签收, progress reports, co-units' parts, review;
 - ``requests``: extension and closing requests and their decisions, 批示;
+- ``declines``: 拒签收 / 申请调整 by the lead unit, and the office's reassignment or insistence;
 - ``escalation``: the daily ladder of reminders, 催办 and 督办单.
 
 Views, the API and the command line validate input, ask ``luoshi.access`` and then call one function,
@@ -12,6 +13,7 @@ by its name here. ``at``/``on`` parameters exist so that history can be simulate
 they default to now.
 """
 
+from .declines import decide_decline, request_decline
 from .escalation import escalate_task, run_escalation, step
 from .lights import record_health, settings_for
 from .notify import dispatch, liaisons, mark_read, matching, notify, settle, supervisors, task_url
@@ -22,6 +24,7 @@ __all__ = [
     "acknowledge",
     "contribute",
     "decide_closing",
+    "decide_decline",
     "decide_extension",
     "dispatch",
     "escalate_task",
@@ -33,6 +36,7 @@ __all__ = [
     "open_period",
     "record_health",
     "request_closing",
+    "request_decline",
     "request_extension",
     "review_report",
     "run_escalation",
