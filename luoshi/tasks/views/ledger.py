@@ -11,51 +11,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from luoshi import access
-from luoshi.audit.models import AuditEntry
+from luoshi.audit import history
 from luoshi.errors import ActionError
 from luoshi.reports.source import context
 from luoshi.tasks import actions
 from luoshi.tasks.forms import LedgerFilterForm, MilestoneForm, SplitForm, TaskForm
 from luoshi.tasks.models import Milestone, Task
 
-FIELD_LABELS = {
-    "text": "工作任务",
-    "kind": "类型",
-    "targets": "目标",
-    "lead_unit": "牵头单位",
-    "co_units": "配合单位",
-    "leader": "包抓领导",
-    "task_force": "专班",
-    "deadline": "完成时限",
-    "ongoing": "常态化",
-    "cycle": "报送周期",
-    "due_day": "报送日",
-    "tags": "标签",
-    "status": "状态",
-    "published_at": "交办",
-    "created": "创建",
-    "code": "序号",
-    "section_title": "板块",
-    "theme_title": "工作主题",
-    "merged_into": "并入",
-    "split_from": "拆分自",
-    "done": "节点完成",
-    "deleted": "删除",
-}
-STATUS_LABELS = dict(Task.STATUS_CHOICES)
-
 
 def _history(task: Task) -> list[dict]:
-    rows = []
-    for entry in AuditEntry.objects.filter(task=task).select_related("actor").order_by("at", "id"):
-        old, new = entry.old, entry.new
-        if entry.field == "status":
-            old, new = STATUS_LABELS.get(old, old), STATUS_LABELS.get(new, new)
-        label = FIELD_LABELS.get(entry.field, entry.field)
-        if entry.model == "Milestone":
-            label = "节点" + ("" if entry.field == "created" else FIELD_LABELS.get(entry.field, entry.field))
-        rows.append({"at": entry.at, "actor": entry.actor, "field": label, "old": old, "new": new})
-    return rows
+    """The matter's history in a clerk's words (``audit.history``)."""
+    return history.of_task(task)
 
 
 def ledger_context(request) -> dict:
