@@ -129,8 +129,10 @@ def report(request, pk):
     report = _report(pk, day)
     tasks = access.public_tasks(day).filter(report=report)
     sections = list(tasks.order_by("position").values_list("section_number", "section_title").distinct())
-    sections = list(dict.fromkeys(f"{n} {t}".strip() for n, t in sections))
-    section = request.GET.get("section", "")
+    # the filter opens on 全部板块: a matter outside any section adds no empty choice that would be selected
+    sections = [s for s in dict.fromkeys(f"{n} {t}".strip() for n, t in sections) if s]
+    section = request.GET.get("section", "").strip()
+    section = section if section in sections else ""
     if section:
         number, _, title = section.partition(" ")
         tasks = tasks.filter(section_title=title) if title else tasks.filter(section_title=number)
