@@ -29,7 +29,7 @@ from .assign import suggester_for
 from .batch import Joined
 from .matcher import UNIT, Dictionary, Entry
 from .model import Document, InputError, Part, Section, Span, Suggestion, Task, Theme
-from .normalize import normalize
+from .normalize import clean_chars
 from .places import find_places_many, find_programmes
 from .targets import find_targets
 from .units import Catalog, load_units
@@ -141,7 +141,11 @@ _DATED = re.compile(
     + _BEFORE
     + r")"
 )
-_BY_YEAR = re.compile(r"(?:到|至|于|在)\s*(?P<year>20\d\d)\s*年(?:前)?(?![\d一二三四五六七八九十上下第]|底|末|内)")
+_BY_YEAR = re.compile(
+    r"(?:到|至|(?<!关)于|在)\s*(?P<year>20\d\d)\s*年(?:前)?(?![\d一二三四五六七八九十上下第度]|底|末|内)"
+)
+# a time that names what a text is about, not when it is due: 关于上半年…情况, 截至6月底
+_NOT_DUE_BEFORE = re.compile(r"(?:关于|截至|截止|对|听取|总结|回顾|通报)$")
 _RELATIVE = re.compile(r"(?:" + _NUM + r"|半)\s*(?:个)?\s*(?:工作日|日|天|周|星期|个月|月|年)(?:之内|以内|内)")
 
 
@@ -165,8 +169,12 @@ def find_deadline(text: str, year: int | None, today: datetime.date | None = Non
     def free(start: int, end: int) -> bool:
         return all(end <= s or start >= e for s, e in taken)
 
+    def not_due(start: int) -> bool:
+        before = text[max(0, start - 4) : start]
+        return bool(_PERIODIC.search(before) or _NOT_DUE_BEFORE.search(before))
+
     for m in _DATED.finditer(text):
-        if not m.group(0).strip() or _PERIODIC.search(text[max(0, m.start() - 4) : m.start()]):
+        if not m.group(0).strip() or not_due(m.start()):
             continue
         if m.group("yearend") and not (m.group("year") or m.group("rel")):
             continue  # 底/内 alone is no deadline; 年内 and 年底 are words
@@ -199,7 +207,7 @@ def find_deadline(text: str, year: int | None, today: datetime.date | None = Non
             and text[m.start() - 1] in "0123456789一二两三四五六七八九十几"
         ):
             continue  # 三年内: a span of years, not this year
-        if _PERIODIC.search(text[max(0, m.start() - 4) : m.start()]):
+        if not_due(m.start()):
             continue
         rule = _deadline_words()[word]
         found.append((m.start(), m.end(), _resolve_word(word, rule, year, today)))
@@ -212,7 +220,9 @@ def find_deadline(text: str, year: int | None, today: datetime.date | None = Non
     found.sort(key=lambda item: item[0])
     dated = [d for _, _, d in found if d.date is not None]
     if dated:
-        return max(dated, key=lambda d: d.date or datetime.date.min)
+        latest = max(dated, key=lambda d: d.date or datetime.date.min)
+        # 6月底前完成治理, 长效机制长期坚持: a date, and the work goes on after it
+        return latest._replace(ongoing=any(d.ongoing for _, _, d in found))
     flagged = [d for _, _, d in found if d.flag]
     if flagged:
         return flagged[-1]
@@ -263,7 +273,7 @@ def _resolve_match(m: re.Match[str], year: int | None, today: datetime.date | No
         date = _month_end(base, month) if day == 0 else datetime.date(base, month, day)
     except ValueError:
         return Deadline(written, None, True, False)
-    if not explicit and not rel and today is not None and date < today:
+    if month_s is not None and not explicit and not rel and today is not None and date < today:
         date = (
             date.replace(year=date.year + 1)
             if not (date.month == 2 and date.day == 29)
@@ -365,14 +375,49 @@ def _resolver(catalog: Catalog | None) -> _Resolver:
 
 _CLAUSE = re.compile(r"[^,，;；。:：!！?？]+")
 _LEAD_CUE = re.compile(r"牵头|主办|主责")
-_CO_CUE = re.compile(r"配合|协助|协办|参与|共同")
-_WITH_CUE = re.compile(r"会同|协同|联合|商请?")
-_ASK_CUE = re.compile(r"^(?:并|同时|请|由|责成|要求|明确)*(?:请|由|责成)")
-_RESPONSIBLE_CUE = re.compile(r"负责|抓好|牵总")
+_CO_CUE = re.compile(r"配合|协助|协办|参与")
+_WITH_CUE = re.compile(r"会同|协同|联合")
+_RESPONSIBLE_CUE = re.compile(r"负责")
+_ASK = re.compile(r"(?:由|请|责成)")
+# words that open a clause before the unit it names: 一是, 会议议定, 会议要求, 同时, 并
+_OPENING = re.compile(
+    r"^(?:[一二三四五六七八九十]{1,2}是|第[一二三四五六七八九十]{1,2}|会议(?:议定|要求|明确|决定|同意|强调|指出)?|同时|并|另外|其中|对此)*"
+)
+_PARENS = re.compile(r"[(（][^)）]*[)）]")
+_GROUP = re.compile(r"各|有关|相关|等|成员单位|部门$")
+_TRAILING = re.compile(r"(?:要|应|须|需|必须|切实|等单位|等部门|等)$")
+
+
+def _units_in(segment: str, resolver: _Resolver, *, whole: bool) -> list[str]:
+    """The units a list names (州财政局、州人社局): each piece a catalog name or a unit-like name.
+    ``whole``: every piece must be a unit (a segment ending at its cue); else the list ends at the
+    first piece with words after its name (会同州财政局、州人社局抓紧研究…)."""
+    out: list[str] = []
+    for piece in _LIST_SPLIT.split(_PARENS.sub("", segment)):
+        piece = _TRAILING.sub("", _OPENING.sub("", piece.strip())).strip()
+        if not piece:
+            continue
+        if _GROUP.search(piece):
+            if whole:
+                continue
+            break
+        label = resolver.label(piece)
+        if label != piece or (resolver.catalog and piece in resolver.exact):
+            out.append(label)
+            continue
+        if _UNIT_NAME.fullmatch(piece):
+            out.append(piece)
+            continue
+        found = resolver.mentions(piece)
+        if found and found[0][0] == 0:
+            out.append(found[0][2])
+        if not whole or not found:
+            break
+    return list(dict.fromkeys(out))
 
 
 def named_units(text: str, resolver: _Resolver) -> tuple[list[str], list[str]]:
-    """The lead units and co-units a text names itself: 由X牵头, Y、Z配合; X会同Y; 请X…; 牵头单位: X."""
+    """The lead units and co-units a text names itself: 由X牵头, Y、Z配合; X会同Y; 请X负责; 由X…."""
     leads: list[str] = []
     co: list[str] = []
 
@@ -382,28 +427,38 @@ def named_units(text: str, resolver: _Resolver) -> tuple[list[str], list[str]]:
                 target.append(label)
 
     for clause_match in _CLAUSE.finditer(text):
-        clause = clause_match.group(0)
-        mentions = resolver.mentions(clause)
-        if not mentions:
-            continue
+        clause = clause_match.group(0).strip()
         lead_cue = _LEAD_CUE.search(clause)
         with_cue = _WITH_CUE.search(clause)
         co_cue = _CO_CUE.search(clause)
-        if lead_cue:
-            add(leads, [label for start, _end, label in mentions if start < lead_cue.start()])
-            if with_cue and with_cue.start() > lead_cue.start():
-                add(co, [label for start, _end, label in mentions if start > with_cue.start()])
-            elif co_cue and co_cue.start() > lead_cue.start():
-                add(co, [label for start, _end, label in mentions if lead_cue.end() <= start < co_cue.start()])
+        responsible = _RESPONSIBLE_CUE.search(clause)
+        ask = _ASK.search(clause)
+        if lead_cue or (responsible and not leads):
+            cue = lead_cue or responsible
+            assert cue is not None
+            before = clause[: cue.start()]
+            asked = list(_ASK.finditer(before))
+            if asked:
+                before = before[asked[-1].end() :]
+            if with_cue and with_cue.start() < cue.start():
+                before = clause[: with_cue.start()]
+            add(leads, _units_in(before, resolver, whole=True))
+            if with_cue:
+                add(co, _units_in(clause[with_cue.end() :], resolver, whole=False))
+            elif co_cue and co_cue.start() > cue.start():
+                add(co, _units_in(clause[cue.end() : co_cue.start()], resolver, whole=True))
         elif with_cue:
-            add(leads, [label for start, _end, label in mentions if start < with_cue.start()][:1])
-            add(co, [label for start, _end, label in mentions if start > with_cue.start()])
+            before = clause[: with_cue.start()]
+            asked = list(_ASK.finditer(before))
+            if asked:
+                before = before[asked[-1].end() :]
+            if not leads:
+                add(leads, _units_in(before, resolver, whole=True)[:1])
+            add(co, _units_in(clause[with_cue.end() :], resolver, whole=False))
         elif co_cue:
-            add(co, [label for start, _end, label in mentions if start < co_cue.start()])
-        elif not leads and (_ASK_CUE.match(clause.strip()) or _RESPONSIBLE_CUE.search(clause)):
-            cue = _RESPONSIBLE_CUE.search(clause)
-            first = [label for start, _end, label in mentions if cue is None or start < cue.start()]
-            add(leads, first[:1])
+            add(co, _units_in(clause[: co_cue.start()], resolver, whole=True))
+        elif ask and not leads and ask.start() <= 6:
+            add(leads, _units_in(clause[ask.end() :], resolver, whole=False)[:1])
     return leads, co
 
 
@@ -413,12 +468,13 @@ def units_of_cell(cell: str, resolver: _Resolver) -> tuple[list[str], list[str]]
     if not cell:
         return [], []
     names: list[tuple[str, bool]] = []
+    cell = re.sub(r"[(（](?!\s*牵头\s*[)）])[^)）]*[)）]", "", cell)
     for piece in re.split(r"[、,，;；/\n]|以及|及(?=[\u4e00-\u9fff]{2,}(?:局|委|办|厅|部|政府|行委|市|县))", cell):
         marked = bool(_LEAD_MARK.search(piece)) or piece.strip().endswith("牵头")
         piece = _LEAD_MARK.sub("", piece)
         piece = re.sub(r"[(（][^)）]*[)）]", "", piece)
         piece = _ROLE_WORDS.sub("", piece.strip()).strip()
-        if piece:
+        if piece and not _GROUP.search(piece):
             names.append((resolver.label(piece), marked))
     if not names:
         return [], []
@@ -495,7 +551,7 @@ def _run_on(text: str, offset: int) -> list[tuple[str, Span]] | None:
 
 _HEADING_LIKE = re.compile(r"^[^。;；]{2,40}$")
 _END_OF_DECISIONS = re.compile(
-    r"^\s*(?:出席|列席|请假|缺席|参会|参加会议|记录|抄送|主送|分送|印发|发送|报送|附件|联系人)[:：\s]"
+    r"^\s*(?:(?:参加|参会|出席|列席)(?:人员|单位|领导)|出席|列席|请假|缺席|参会|参加会议|记录|抄送|主送|分送|印发|发送|报送|附件|联系人)[:：\s]"
 )
 _DECISIONS_START = re.compile(
     r"议定|会议研究|会议决定|纪要如下|会议明确|会议要求|会议同意|会议指出|事项如下|现将.{0,20}如下"
@@ -648,7 +704,8 @@ def read_meeting(text: str, lines: list[tuple[str, Span]]) -> _Read:
             if cut:
                 lead_in = cut[0][0].strip(" :：,，") or "会议议定事项"
                 items.extend(_Item(piece, piece_span, lead_in) for piece, piece_span in cut[1:])
-            elif _MEETING_PARAGRAPH.match(line) and not re.match(r"^\s*会议(?:听取|研究|审议)[^。]*。?$", line):
+        for line, span in body if not items else ():
+            if _MEETING_PARAGRAPH.match(line) and not re.match(r"^\s*会议(?:听取|研究|审议)[^。]*。?$", line):
                 items.append(_Item(line, span, _title_of(line)))
     if not items:
         raise InputError(
@@ -668,8 +725,10 @@ _INSTRUCTION_FIELD = re.compile(
     r"^\s*(?P<label>来文标题|文件标题|文件名称|来文名称|标题|来文单位|批示领导|批示人|批示时间|批示日期|来文字号|收文编号|文号|办理要求|拟办意见|办理时限|承办单位|主办单位|牵头单位|配合单位|会办单位|办理单位)\s*[:：|]\s*(?P<value>.*)$"
 )
 _INLINE_INSTRUCTION = re.compile(
-    r"(?P<leader>[\u4e00-\u9fff]{0,12}?(?:同志|书记|州长|主任|省长|市长|县长|部长))?\s*(?:在|对)?\s*(?P<document>《[^》]+》)[^“\"]{0,30}?(?:上|中)?\s*(?:作出|做出)?(?:重要)?批示\s*[:：]\s*[“\"](?P<content>[^”\"]+)[”\"]"
+    r"(?P<leader>[\u4e00-\u9fff]{2,12}?)\s*(?:同志)?\s*(?:在|对)\s*(?P<document>《[^》]+》|[^,，。“]{0,20}?)\s*(?:上|中)?\s*"
+    r"(?:作出|做出)?(?:重要)?批示\s*[:：]\s*“(?P<content>[^”]+)”"
 )
+_LEADER_OPENING = re.compile(r"^.*?日\s*[,，]?\s*")
 _NO_ACTION = re.compile(r"^(?:已阅|阅|阅知|知悉|圈阅|已知|同意|阅。|已阅。|同意。|阅示)[。.!！]?$")
 
 
@@ -715,11 +774,21 @@ def read_instruction(text: str, lines: list[tuple[str, Span]]) -> _Read:
             content_lines.append((line, span))
     if not content_lines:
         for m in _INLINE_INSTRUCTION.finditer(text):
-            if m.group("leader"):
-                source.setdefault("leader", m.group("leader").strip())
-            source.setdefault("document", m.group("document"))
-            content_span = (m.start("content"), m.end("content"))
-            content_lines.append((m.group("content"), content_span))
+            leader = _LEADER_OPENING.sub("", m.group("leader")).strip()
+            if leader:
+                source.setdefault("leader", leader)
+            if m.group("document").startswith("《"):
+                source.setdefault("document", m.group("document"))
+            # an instruction of several sentences is as many tasks (请格尔木市负责…。州医保局要…。)
+            for sentence in re.finditer(r"[^。;；]+[。;；]?", m.group("content")):
+                piece = sentence.group(0).strip()
+                if piece:
+                    start = (
+                        m.start("content")
+                        + sentence.start()
+                        + (len(sentence.group(0)) - len(sentence.group(0).lstrip()))
+                    )
+                    content_lines.append((piece, (start, start + len(piece))))
             before = text[max(0, m.start() - 40) : m.start() + 20]
             d = _date_of(before)
             if d:
@@ -763,9 +832,10 @@ def read_rectification_text(text: str, lines: list[tuple[str, Span]]) -> _Read:
     the .docx reader turned into ``a | b | c`` lines."""
     title = next((line for line, _ in lines[:4] if re.search(r"整改|清单|台账", line) and " | " not in line), None)
     source = _rectification_source(title or "", text)
-    table = [(line, span) for line, span in lines if " | " in line]
-    if len(table) >= 2:
-        return _read_rectification_rows(text, table, title, source)
+    rows = [i for i, (line, _) in enumerate(lines) if " | " in line]
+    if len(rows) >= 2:
+        # the table from its header on, with the lines between rows (一、…方面) as category rows
+        return _read_rectification_rows(text, lines[rows[0] :], title, source)
     items: list[_Item] = []
     category: str | None = None
     current: dict[str, tuple[str, Span]] = {}
@@ -854,9 +924,13 @@ def _rectification_source(title: str, text: str) -> dict[str, str]:
     )
     if m:
         body = m.group(1)
-        body = re.sub(r"^(?:关于|落实|对|针对)", "", body)
+        body = re.sub(r"^(?:关于|落实|对|针对|贯彻)+", "", body)
         source["body"] = body
-    d = _date_of(text[:1500])
+    # the date of the list or of the feedback, before its first item (a deadline is no source date)
+    first_item = re.search(
+        r"^\s*(?:[一二三四五六七八九十]{1,3}[、.]|[(（][一二三四五六七八九十]|\d{1,2}[.、]|序号|.* \| )", text, re.M
+    )
+    d = _date_of(text[: first_item.start() if first_item else 300])
     if d:
         source["date"] = d.isoformat()
     return source
@@ -900,8 +974,8 @@ def _header_fields(cells: Sequence[str]) -> dict[int, str]:
     return out
 
 
-def _find_header(rows: Sequence[Sequence[str]]) -> tuple[int, dict[int, str]] | None:
-    for i, row in enumerate(rows[:8]):
+def _find_header(rows: Sequence[Sequence[str]], within: int = 8) -> tuple[int, dict[int, str]] | None:
+    for i, row in enumerate(rows[:within]):
         fields = _header_fields(row)
         if len(fields) >= 2 and ({"problem", "measures", "units", "lead"} & set(fields.values())):
             return i, fields
@@ -929,8 +1003,9 @@ def _read_rectification_rows(
     category: str | None = None
     for (line, span), row in zip(table[index + 1 :], cells_of[index + 1 :], strict=True):
         values: dict[str, tuple[str, Span]] = {}
-        if len(row) == 1:
-            category = row[0][0]
+        filled = [cell for cell, _ in row if cell]
+        if len(filled) == 1 and not (fields.get(0) == "problem" and len(row) == 1 and len(cells_of[index]) == 1):
+            category = filled[0]  # a category row (一、…方面), merged across the table or standing alone
             continue
         for i, (cell, cell_span) in enumerate(row):
             name = fields.get(i)
@@ -973,17 +1048,19 @@ def decompose_source(
     """A meeting summary, an instruction or a rectification list as a Document of ``kind``."""
     if kind not in SOURCE_KINDS:
         raise InputError(f"未知的来源类型 {kind}: 应为 report、meeting、instruction 或 rectification")
-    norm = normalize(text)
-    lines = _lines(norm.text)
+    # a source is short and typed: its lines are its paragraphs (a report's re-joining of page-cut
+    # paragraphs would run a 纪要's attendance lines into its last decision)
+    clean = "\n".join(line.strip() for line in clean_chars(text).split("\n"))
+    lines = _lines(clean)
     if not lines:
         raise InputError(f"{KIND_NAMES[kind]}内容为空: 请提供正文")
     if kind == "meeting":
-        read = read_meeting(norm.text, lines)
+        read = read_meeting(clean, lines)
     elif kind == "instruction":
-        read = read_instruction(norm.text, lines)
+        read = read_instruction(clean, lines)
     else:
-        read = read_rectification_text(norm.text, lines)
-    return _document(norm.text, kind, read, units, year, overrides, dropped=norm.dropped, warnings=norm.warnings)
+        read = read_rectification_text(clean, lines)
+    return _document(clean, kind, read, units, year, overrides)
 
 
 def decompose_table(
@@ -1026,15 +1103,20 @@ def _flat(cell: str) -> str:
     return re.sub(r"\s*\n\s*", "", str(cell)).replace(" | ", " / ").strip()
 
 
+def has_table_header(table: Sequence[Sequence[str]]) -> bool:
+    """True when a table (rows of cells) has a rectification list's header near its top."""
+    return _find_header(table, within=40) is not None
+
+
 def rows_of_sheet(table: Sequence[Sequence[str]]) -> tuple[str | None, list[dict[str, str]]]:
     """A sheet or a .docx table (rows of cells) → (its title line, its rows as dicts by heading).
     The header is the first of the first eight rows that names at least two known columns."""
-    header = _find_header(table)
+    header = _find_header(table, within=40)
     if header is None:
         raise InputError("整改清单缺少“问题”列: 表头应含“问题”或“问题描述”, 以及“整改措施”“责任单位”“整改时限”")
     index, _fields = header
     headings = [c.strip() for c in table[index]]
-    title = next((c.strip() for row in table[:index] for c in row if c and c.strip()), None)
+    title = next((c.strip() for row in table[:index] for c in row if c and re.search(r"整改|清单|台账", c)), None)
     rows = []
     for row in table[index + 1 :]:
         if not any(c.strip() for c in row):
