@@ -6,8 +6,12 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from luoshi.text.model import InputError
+
+if TYPE_CHECKING:
+    from luoshi.text import Catalog, Document
 
 EXIT_INPUT = 2
 
@@ -23,8 +27,10 @@ def cmd_decompose(args: argparse.Namespace) -> int:
     from luoshi.text.readers import read_report
 
     units = load_units(args.units) if args.units else None
-    text = read_report(args.path)
-    document = decompose(text, units=units, year=args.year)
+    document = _decompose_table(args, units)
+    if document is None:
+        text = read_report(args.path)
+        document = decompose(text, units=units, year=args.year, kind=args.kind)
     fmt = args.format or _format_from_name(args.output) or "json"
     data = render(document, fmt)
     if args.output and args.output != "-":
@@ -39,6 +45,40 @@ def cmd_decompose(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(data.decode("utf-8"))
     return 0
+
+
+def _decompose_table(args: argparse.Namespace, units: Catalog | None) -> Document | None:
+    """A rectification list given as a table: an .xlsx sheet, or a .docx whose body is such a table
+    (with --kind auto or rectification). None: read the file as text."""
+    from luoshi.text.readers import cell_text, max_report_bytes, read_docx_table, read_sheet
+    from luoshi.text.sources import decompose_table, rows_of_sheet
+
+    path = Path(args.path)
+    suffix = path.suffix.lower()
+    if args.path == "-" or suffix not in (".xlsx", ".docx") or not path.is_file():
+        return None
+    if suffix == ".docx" and args.kind not in ("auto", "rectification"):
+        return None
+    if path.stat().st_size > max_report_bytes():
+        return None  # read_report refuses it with its own message
+    data = path.read_bytes()
+    if suffix == ".xlsx":
+        if args.kind not in ("auto", "rectification"):
+            raise InputError(f"{path} 是 Excel 表格: 只能按整改清单读取(--kind rectification)")
+        table = [[cell_text(value) for value in row] for row in read_sheet(data, str(path))]
+    else:
+        found = read_docx_table(data, str(path))
+        if found is None or not _has_rectification_header(found):
+            return None
+        table = found
+    title, rows = rows_of_sheet(table)
+    return decompose_table(rows, units=units, year=args.year, title=title)
+
+
+def _has_rectification_header(table: list[list[str]]) -> bool:
+    from luoshi.text.sources import has_table_header
+
+    return has_table_header(table)
 
 
 def _format_from_name(output: str | None) -> str | None:
@@ -69,9 +109,15 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("decompose", help="把一份工作报告分解为任务树")
-    p.add_argument("path", help="报告文件 (.txt .docx .pdf) 或 - 表示标准输入")
+    p.add_argument("path", help="报告文件 (.txt .docx .pdf; 整改清单也可 .xlsx) 或 - 表示标准输入")
     p.add_argument("--year", type=int, default=None, help="报告年份 (默认从文本推断)")
     p.add_argument("--units", default=None, help="单位目录 CSV, 用于地名解析和牵头单位建议")
+    p.add_argument(
+        "--kind",
+        choices=["auto", "report", "meeting", "instruction", "rectification"],
+        default="auto",
+        help="来源类型: 工作报告、会议纪要、领导批示、整改清单 (默认从文本识别)",
+    )
     p.add_argument("--format", choices=["json", "markdown", "xlsx"], default=None)
     p.add_argument("-o", "--output", default=None, help="输出文件 (默认标准输出)")
     p.set_defaults(func=cmd_decompose)

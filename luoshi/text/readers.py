@@ -401,6 +401,36 @@ def _collect_block_text(container: _XmlElement, lines: list[str]) -> None:
             _collect_block_text(child, lines)
 
 
+def read_docx_table(data: bytes, name: str = "输入") -> list[list[str]] | None:
+    """The first table of a .docx as rows of cell texts (a merged cell's continuation is empty), and
+    before it the paragraphs above it each as a row of one cell (a list's title); None when the
+    document has no table."""
+    _check_docx_zip(data, name)
+    import docx
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # python-docx and lxml raise many kinds of errors on damaged files
+        raise InputError(f"{name} 无法作为 Word 文档打开(文件可能已损坏): {_RESAVE}") from exc
+    above: list[list[str]] = []
+    for child in document.element.body.iterchildren():
+        if child.tag == _W + "p":
+            text = "".join(_inline_text(child)).strip()
+            if text:
+                above.append([text])
+        elif child.tag == _W + "tbl":
+            rows = []
+            for row in child.iterchildren(_W + "tr"):
+                cells = []
+                for cell in row.iterchildren(_W + "tc"):
+                    own: list[str] = []
+                    _collect_block_text(cell, own)
+                    cells.append(" ".join(line.strip() for line in own if line.strip()))
+                rows.append(cells)
+            return above + rows
+    return None
+
+
 def _inline_text(element: _XmlElement) -> Iterator[str]:
     """The text pieces of a paragraph in order: runs, including inserted text of tracked changes."""
     for child in element.iterchildren():
