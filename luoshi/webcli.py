@@ -12,6 +12,8 @@ from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data"
 SAMPLE_REPORT = DATA / "haixi-2023-report-part2.txt"
+# The sample is 海西州's 2023 report, played through the current year: the demo says so wherever it names it.
+SAMPLE_YEAR = 2023
 SAMPLE_UNITS = DATA / "haixi-units.csv"
 DEMO_GOVERNMENT = "海西州"
 DEMO_PASSWORD = "luoshi-demo"
@@ -110,7 +112,7 @@ def setup_demo(out=None) -> dict:
     from luoshi.accounts.models import Government, Unit, User
     from luoshi.reports.models import Source
     from luoshi.tasks import actions
-    from luoshi.tasks.decomposing import decompose_for, document_fields, report_title
+    from luoshi.tasks.decomposing import decompose_for, document_fields
     from luoshi.tasks.models import Task
     from luoshi.text import load_units
 
@@ -152,7 +154,7 @@ def setup_demo(out=None) -> dict:
                 supervisor,
                 drafts=drafts,
                 year=year,
-                title=report_title(document, government, year),
+                title=demo_title(government, document),
                 filename=SAMPLE_REPORT.name,
                 **document_fields(document),
             )
@@ -178,6 +180,10 @@ def setup_demo(out=None) -> dict:
         f"演示数据: {government.name} · {report.title} · {published} 项任务已交办"
         f"{'' if created else ' (沿用已有数据)'}\n"
     )
+    out.write(
+        f"说明: 示例数据是{government.name}{SAMPLE_YEAR}年政府工作报告 (节选), 按今年 ({report.year}年) 的日程演示;"
+        " 交办、签收、报送、督办和灯色均为模拟, 并非今年的真实报告。\n"
+    )
     lights = _light_counts(report)
     if lights:
         out.write(f"红黄绿灯 (今日): 绿 {lights['green']} · 黄 {lights['yellow']} · 红 {lights['red']}\n")
@@ -197,6 +203,12 @@ def setup_demo(out=None) -> dict:
     for username, role, unit_label, family, given in DEMO_USERS:
         out.write(f"  {username:<10} {dict(User.ROLE_CHOICES)[role]} {unit_label or ''} {family}{given}\n")
     return {"government": government, "report": report, "users": users, "created": created}
+
+
+def demo_title(government, document=None) -> str:
+    """The demo ledger's title: the sample's own year, and that it is played through this year."""
+    name = (getattr(document, "title", "") or "政府工作报告").removeprefix(f"{SAMPLE_YEAR}年")
+    return f"{government.name}{SAMPLE_YEAR}年{name} (示例, 按今年演示)"
 
 
 def _light_counts(report) -> dict:

@@ -49,6 +49,20 @@ def test_demo_setup_is_idempotent(todays_demo, db):
     assert webcli.DEMO_PASSWORD in text and "jiaoyu" in text and "ducha" in text
 
 
+def test_the_demo_says_its_sample_is_the_2023_report_played_through_this_year(todays_demo, db, client):
+    report = todays_demo["report"]
+    assert report.title == "海西州2023年政府工作报告 (示例, 按今年演示)"
+    assert report.year == timezone.localdate().year  # played through this year
+    out = io.StringIO()
+    webcli.setup_demo(out)
+    text = out.getvalue()
+    assert "海西州2023年政府工作报告 (示例, 按今年演示)" in text
+    assert f"按今年 ({report.year}年) 的日程演示" in text and "并非今年的真实报告" in text
+    assert f"{report.year}年政府工作报告" not in text.replace("按今年演示", "")
+    assert client.login(username="ducha", password=webcli.DEMO_PASSWORD)
+    assert "(示例, 按今年演示)" in client.get(f"/reports/{report.pk}/").content.decode()
+
+
 def test_demo_accounts_log_in_and_see_their_share(todays_demo, client, db):
     assert client.login(username="jiaoyu", password=webcli.DEMO_PASSWORD)
     page = client.get("/tasks/").content.decode()
