@@ -588,8 +588,6 @@ def _split_points(head: str, head_span: Span, rest: list[tuple[str, Span]]) -> t
     """An item's title and its points: numbered lines under it, 一是…二是… in it, or itself."""
     sub = _numbered_items(rest)
     if sub:
-        intro = " ".join(line for line, _ in rest if line is not None and not _marker(line))
-        _ = intro
         return head, [(line, span) for line, span, more in sub for line, span in [_joined(line, span, more)]]
     body = [(head, head_span), *rest]
     text, span = _joined(head, head_span, rest)
@@ -711,13 +709,7 @@ def read_meeting(text: str, lines: list[tuple[str, Span]]) -> _Read:
         raise InputError(
             "会议纪要中没有找到议定事项: 请确认正文含“会议议定”“会议研究”等及其编号事项(一、二、或一是、二是)"
         )
-    _inherit(items, body)
     return _Read(items, title, source, date)
-
-
-def _inherit(items: list[_Item], body: list[tuple[str, Span]]) -> None:
-    """Points under one title share what the title's words name (由X牵头, 做好以下工作: …)."""
-    _ = body
 
 
 _INSTRUCTION_CONTENT = re.compile(r"^\s*(?:领导)?批示(?:内容|意见)\s*[:：|]\s*")
