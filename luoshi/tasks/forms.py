@@ -118,13 +118,26 @@ class LedgerFilterForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    upload = forms.FileField(label="报告文件 (.txt .docx .pdf)", required=False)
+    KINDS = [
+        ("report", "政府工作报告"),
+        ("meeting", "会议纪要 (议定事项)"),
+        ("instruction", "领导批示件"),
+        ("rectification", "整改清单"),
+        ("auto", "自动识别"),
+    ]
+    kind = forms.ChoiceField(label="来源类型", choices=KINDS, initial="report", required=False)
+    upload = forms.FileField(label="报告文件 (.txt .docx .pdf; 整改清单也可 .xlsx)", required=False)
     text = forms.CharField(label="或粘贴报告全文", required=False, widget=forms.Textarea(attrs={"rows": 8}))
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("initial", {"year": timezone.localdate().year})
+    def __init__(self, *args, with_kind: bool = True, **kwargs):
+        kwargs.setdefault("initial", {"year": timezone.localdate().year, "kind": "report"})
         super().__init__(*args, **kwargs)
+        if not with_kind:  # a re-import is of the report the ledger holds
+            del self.fields["kind"]
+
+    def clean_kind(self) -> str:
+        return self.cleaned_data.get("kind") or "report"
 
     def clean(self):
         data = super().clean()

@@ -4,13 +4,18 @@ carry is kept on their ledgers, and the ledger page, the dashboard and the API s
 from __future__ import annotations
 
 import datetime
+import io
+import re
+from pathlib import Path
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from luoshi.accounts.models import ApiToken
-from luoshi.reports.models import Source
+from luoshi.reports.models import Source, WorkReport
 from luoshi.tasks import actions
+from luoshi.tasks.models import Status
 from tests.web.conftest import publish_to_education
 from tests.web.tracking_helpers import bj
 
@@ -120,3 +125,92 @@ def test_the_api_selects_tasks_and_ledgers_by_source(client, supervisor, liaison
     every = {r["source"] for r in _api(client, liaison, "/api/reports").json()["items"]}
     assert every == {"report", "meeting", "rectification"}
     assert _api(client, outsider, "/api/reports").json()["count"] == 0  # no matter of theirs, no ledger
+
+
+# ------------------------------------------------------------------------------------------- import
+
+SOURCES = Path(__file__).parent.parent / "data" / "sources"
+
+
+def _xlsx(rows: list[list[str]]) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_meeting_summary_is_previewed_then_opened_as_its_ledger(client_for, supervisor):
+    client = client_for(supervisor)
+    text = (SOURCES / "meeting-numbered.txt").read_text(encoding="utf-8")
+    page = client.post("/reports/import/", {"kind": "meeting", "text": text, "year": 2026})
+    html = page.content.decode()
+    assert page.status_code == 200 and "确认导入" in html
+    assert "会议议定事项" in html and "〔2026〕5号" in html and "纪要编号" in html
+    assert "州教育局" in html and "原文指定" in html and "2026-08-20" in html
+    assert "待核定" in html and "春节前" in html  # a deadline the engine could not resolve
+    assert not WorkReport.objects.exists()  # nothing saved before the office confirms
+    token = re.search(r'name="confirm" value="([^"]+)"', html).group(1)
+    response = client.post("/reports/import/", {"confirm": token})
+    ledger = WorkReport.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/reports/{ledger.pk}/"
+    assert ledger.source == Source.MEETING and ledger.year == 2026
+    assert ledger.source_details == {
+        "name": "海西州人民政府常务会议纪要",
+        "number": "〔2026〕5号",
+        "date": "2026-03-16",
+    }
+    assert ledger.title == "海西州人民政府常务会议纪要〔2026〕5号议定事项"
+    first = ledger.tasks.filter(kind="task").order_by("position").first()
+    assert first.status == Status.DRAFT and first.lead_unit.short_name == "州教育局"  # named by the text
+    assert {u.short_name for u in first.co_units.all()} == {"州财政局", "州住建局"}
+    assert first.deadline == datetime.date(2026, 8, 20)
+    fire = ledger.tasks.get(text__contains="春节前")
+    assert fire.deadline == datetime.date(2026, 12, 31) and fire.suggestion["deadline_note"]
+    review = client.get(f"/reports/{ledger.pk}/").content.decode()
+    assert "待核定" in review and "全部交办" in review
+    assert client.post("/reports/import/", {"confirm": token + "x"}).status_code == 302
+    assert WorkReport.objects.count() == 1
+
+
+def test_a_rectification_workbook_is_read_as_a_table(client_for, supervisor):
+    import json
+
+    data = json.loads((SOURCES / "rectification-rows.json").read_text(encoding="utf-8"))
+    headings = list(data["rows"][0])
+    table = [[data["title"]], headings, *([row[h] for h in headings] for row in data["rows"])]
+    upload = SimpleUploadedFile("清单.xlsx", _xlsx(table))
+    client = client_for(supervisor)
+    html = client.post("/reports/import/", {"kind": "auto", "upload": upload, "year": 2026}).content.decode()
+    assert "整改清单" in html and "州工信局" in html and "确认导入" in html
+    token = re.search(r'name="confirm" value="([^"]+)"', html).group(1)
+    client.post("/reports/import/", {"confirm": token})
+    ledger = WorkReport.objects.get()
+    assert ledger.source == Source.RECTIFICATION and ledger.tasks.filter(kind="task").count() == len(data["rows"])
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "content", "words"),
+    [
+        ("meeting", "纪要.txt", "州政府常务会议纪要\n会议听取了各部门工作汇报。\n出席: 王建国".encode(), "议定事项"),
+        ("instruction", "批示.txt", "领导批示件\n批示: 已阅。".encode(), "没有需要办理的事项"),
+        ("rectification", "清单.xlsx", _xlsx([["序号", "整改措施"], ["1", "加强管理"]]), "缺少“问题”列"),
+        ("meeting", "清单.xlsx", _xlsx([["问题", "整改措施"]]), "只能按整改清单导入"),
+    ],
+)
+def test_bad_sources_are_refused_in_chinese_and_nothing_is_saved(client_for, supervisor, kind, name, content, words):
+    upload = SimpleUploadedFile(name, content)
+    page = client_for(supervisor).post("/reports/import/", {"kind": kind, "upload": upload, "year": 2026})
+    html = page.content.decode()
+    assert page.status_code == 400 and 'role="alert"' in html and words in html, html[html.find("alert") :][:300]
+    assert not WorkReport.objects.exists()
+
+
+def test_the_report_import_is_unchanged_and_offers_the_source_kinds(client_for, supervisor):
+    page = client_for(supervisor).get("/reports/import/").content.decode()
+    for label in ("政府工作报告", "会议纪要", "领导批示件", "整改清单", "自动识别"):
+        assert label in page

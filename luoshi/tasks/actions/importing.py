@@ -20,7 +20,7 @@ from luoshi.errors import ActionError
 from luoshi.reports.models import Source, WorkReport, clean_source_details
 
 from ..models import Task
-from .editing import tags_for
+from .editing import accept_suggestions, tags_for
 from .outline import renumber
 
 
@@ -179,6 +179,10 @@ def open_ledger(
     )
     trail.record(actor, model="WorkReport", object_id=report.pk, field="created", new=report.title, report=report)
     created = _create_tasks(report, actor, drafts)
+    # a lead the source's text names (由…牵头) is taken at once, with its co-units; the office reviews it
+    named = [t.pk for t in created if _named_by_text(t.suggestion)]
+    if named:
+        accept_suggestions(report, named, actor)
     report.last_import = {
         "at": report.imported_at.isoformat(),
         "created": [t.code for t in created],
@@ -188,6 +192,12 @@ def open_ledger(
     }
     report.save(update_fields=["last_import"])
     return report
+
+
+def _named_by_text(suggestion: dict) -> bool:
+    """The engine's first lead is the one the text names (``原文指定``), not a guess from the catalog."""
+    leads = (suggestion or {}).get("leads") or []
+    return bool(leads) and any("原文指定" in reason for reason in leads[0].get("reasons", []))
 
 
 @transaction.atomic

@@ -12,14 +12,24 @@ from django.views.decorators.http import require_POST
 
 from luoshi import access
 from luoshi.errors import ActionError
+from luoshi.reports.models import SOURCE_DETAILS, Source
 from luoshi.reports.source import segments
 from luoshi.tasks import actions
-from luoshi.tasks.decomposing import decompose_for, document_fields, read_upload, report_title
+from luoshi.tasks.decomposing import (
+    decompose_for,
+    decompose_table_for,
+    document_fields,
+    read_source_upload,
+    read_upload,
+    report_title,
+    source_title,
+)
 from luoshi.tasks.exports import export_ledger, plan_import, read_ledger
 from luoshi.tasks.forms import BulkForm, ImportForm, SpreadsheetForm
 from luoshi.tasks.models import Status, Task
 
 SIGNING_SALT = "luoshi.ledger-import"
+SOURCE_SALT = "luoshi.source-import"
 
 
 @login_required
@@ -36,12 +46,125 @@ def _read(form) -> tuple[str, str]:
     return form.cleaned_data["text"], ""
 
 
+def _read_source(form, kind: str) -> tuple[str, list[list[str]] | None, str]:
+    upload = form.cleaned_data.get("upload")
+    if upload:
+        text, table = read_source_upload(upload, kind)
+        return text, table, upload.name
+    return form.cleaned_data["text"], None, ""
+
+
+def _decompose_source(government, text: str, table, year: int, kind: str):
+    if table is not None:
+        return decompose_table_for(government, table, year)
+    return decompose_for(government, text, year, kind=kind)
+
+
+def _preview(document, drafts, government) -> dict:
+    """What the engine found in a source, for the office to look at before the ledger is opened."""
+    rows = []
+    for d in drafts:
+        if d.kind != "task":
+            continue
+        leads = d.suggestion.get("leads") or []
+        lead = leads[0] if leads else {}
+        rows.append(
+            {
+                "code": d.code,
+                "text": d.text,
+                "heading": d.theme_title or d.section_title,
+                "lead": lead.get("unit", ""),
+                "named": any("原文指定" in r for r in lead.get("reasons", [])),
+                "co_units": [c["unit"] for c in d.suggestion.get("co_units") or []],
+                "deadline": d.deadline,
+                "deadline_note": d.deadline_note,
+                "ongoing": d.ongoing,
+            }
+        )
+    if not rows:
+        raise ActionError("没有从文本中识别出任何督办事项")
+    facts = [(label, document.source.get(key, "")) for key, label in SOURCE_DETAILS.get(document.kind, {}).items()]
+    return {
+        "kind": document.kind,
+        "kind_label": Source(document.kind).label if document.kind in Source.values else document.kind,
+        "title": source_title(document, government),
+        "facts": [(label, value) for label, value in facts if value],
+        "rows": rows,
+        "flagged": sum(1 for r in rows if r["deadline_note"]),
+        "warnings": list(document.warnings),
+    }
+
+
+def _source_confirm(request, government):
+    """The office confirms the preview: the source is read again from the signed form and its ledger
+    opened with its drafts (nothing is saved before)."""
+    try:
+        data = signing.loads(request.POST["confirm"], salt=SOURCE_SALT, max_age=3600)
+    except signing.BadSignature:
+        messages.error(request, "确认信息已失效, 请重新导入")
+        return redirect("/reports/import/")
+    try:
+        document, drafts = _decompose_source(government, data["text"], data["table"], data["year"], data["kind"])
+        report = actions.open_ledger(
+            government,
+            request.user,
+            source=document.kind,
+            year=data["year"],
+            title=source_title(document, government),
+            drafts=drafts,
+            text=document.text,
+            details=dict(document.source),
+            filename=data["filename"],
+            warnings=document.warnings,
+        )
+    except ActionError as exc:
+        messages.error(request, str(exc))
+        return redirect("/reports/import/")
+    count = report.tasks.filter(kind="task").count()
+    messages.success(request, f"已建立{report.get_source_display()}台账, {count} 项督办事项 (草稿), 请逐项审核后交办")
+    return redirect(f"/reports/{report.pk}/")
+
+
 @login_required
 def report_import(request):
+    """Import a work report (its drafts saved at once), or another source — a meeting summary, an
+    instruction, a rectification list — previewed first, then opened as its own ledger on confirmation."""
     access.require_supervisor(request.user)
     government = request.user.government
+    if request.method == "POST" and "confirm" in request.POST:
+        return _source_confirm(request, government)
     form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    preview, token = None, ""
+    if request.method == "POST" and form.is_valid() and form.cleaned_data["kind"] != "report":
+        kind = form.cleaned_data["kind"]
+        year = form.cleaned_data["year"]
+        try:
+            text, table, filename = _read_source(form, kind)
+            document, drafts = _decompose_source(government, text, table, year, kind)
+            if document.kind != "report":
+                preview = _preview(document, drafts, government)
+                token = signing.dumps(
+                    {"kind": document.kind, "year": year, "text": text, "table": table, "filename": filename},
+                    salt=SOURCE_SALT,
+                    compress=True,
+                )
+        except ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            if preview is None:  # 自动识别 found a work report: imported as one
+                report = actions.import_report(
+                    government,
+                    request.user,
+                    drafts=drafts,
+                    year=year,
+                    title=report_title(document, government, year),
+                    filename=filename,
+                    **document_fields(document),
+                )
+                count = report.tasks.filter(kind="task").count()
+                messages.success(request, f"识别为政府工作报告, 已导入 {count} 项任务 (草稿), 请逐项审核后交办")
+                return redirect(f"/reports/{report.pk}/")
+    elif request.method == "POST" and form.is_valid():
         try:
             text, filename = _read(form)
             year = form.cleaned_data["year"]
@@ -64,7 +187,13 @@ def report_import(request):
     return render(
         request,
         "reports/import.html",
-        {"form": form, "report": None, "max_mb": settings.LUOSHI_MAX_UPLOAD_BYTES // 2**20},
+        {
+            "form": form,
+            "report": None,
+            "preview": preview,
+            "token": token,
+            "max_mb": settings.LUOSHI_MAX_UPLOAD_BYTES // 2**20,
+        },
         status=400 if form.errors else 200,
     )
 
@@ -72,7 +201,10 @@ def report_import(request):
 @login_required
 def report_reimport(request, pk):
     report = access.report_for_supervisor(request.user, pk)
-    form = ImportForm(request.POST or None, request.FILES or None, initial={"year": report.year})
+    if report.source != Source.REPORT:
+        messages.error(request, "只有政府工作报告可以重新导入修订稿")
+        return redirect(f"/reports/{report.pk}/")
+    form = ImportForm(request.POST or None, request.FILES or None, initial={"year": report.year}, with_kind=False)
     if request.method == "POST" and form.is_valid():
         try:
             text, filename = _read(form)
