@@ -201,6 +201,7 @@ def test_a_rectification_workbook_is_read_as_a_table(client_for, supervisor):
         ("rectification", "清单.xlsx", _xlsx([["序号", "整改措施"], ["1", "加强管理"]]), "缺少“问题”列"),
         ("meeting", "清单.xlsx", _xlsx([["问题", "整改措施"]]), "只能按整改清单导入"),
     ],
+    ids=["meeting-without-decisions", "instruction-without-task", "table-without-problem", "workbook-as-meeting"],
 )
 def test_bad_sources_are_refused_in_chinese_and_nothing_is_saved(client_for, supervisor, kind, name, content, words):
     upload = SimpleUploadedFile(name, content)
