@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from luoshi.audit.admin import AuditedAdmin
+
 from .models import ApiToken, Government, Unit, User
 
 
@@ -17,14 +19,16 @@ class UnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdmin, BaseUserAdmin):
+    audit_kind = "user"
     list_display = ["username", "last_name", "first_name", "role", "unit", "government", "is_active"]
     list_filter = ["role", "government"]
     fieldsets = [*(BaseUserAdmin.fieldsets or ()), ("落实", {"fields": ["government", "unit", "role"]})]
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(AuditedAdmin):
+    audit_kind = "token_revoke"  # a token is never added or changed here, only deleted
     list_display = ["prefix", "user", "created_at", "last_used_at"]
     readonly_fields = ["prefix", "key_hash", "user", "created_at", "last_used_at"]
 

@@ -1,4 +1,5 @@
-"""The audit trail: one row per field change of any record — who, when, which object, old and new.
+"""The audit trail: one row per field change of any record — who, when, which object, old and new —
+and one row per security event (a login, an export, a token issued: ``kind``, see ``audit.security``).
 
 Append-only: a saved entry is never updated or deleted, by the model, its queryset or the admin. Entries
 point at the supervised matter and the ledger they belong to by string reference, so this app sits
@@ -46,6 +47,11 @@ class AuditEntry(models.Model):
     field = models.CharField("字段", max_length=60)
     old = models.TextField("原值", blank=True)
     new = models.TextField("新值", blank=True)
+    # a security event's kind (``security.KINDS``); empty for a field change
+    kind = models.CharField("事件", max_length=20, blank=True, default="", db_index=True)
+    # the client's address, and the actor's name as it was: the entry outlives the user
+    address = models.CharField("来源地址", max_length=45, blank=True, default="")
+    actor_name = models.CharField("操作人姓名", max_length=150, blank=True, default="")
 
     objects = AuditQuerySet.as_manager()
 

@@ -44,11 +44,21 @@ def record(
     task=None,
     report=None,
     at: datetime.datetime | None = None,
+    kind: str = "",
+    address: str = "",
+    actor_name: str | None = None,
 ) -> AuditEntry:
     """One audit entry. ``task``: the supervised matter it concerns; ``report``: its ledger (the task's
-    own by default)."""
+    own by default); ``kind`` and ``address``: a security event's (``audit.security``); ``actor_name``:
+    the actor's name, kept when the user is deleted (the actor's own by default)."""
+    known = actor if getattr(actor, "pk", None) else None
+    if actor_name is None:
+        actor_name = display(known) if known is not None else ""
     return AuditEntry.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=known,
+        actor_name=actor_name[:150],
+        kind=kind,
+        address=address[:45],
         at=at or timezone.now(),
         model=model,
         object_id=str(object_id),

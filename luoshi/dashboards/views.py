@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from luoshi import access
 from luoshi.accounts.models import Unit
+from luoshi.audit import security
 from luoshi.errors import ActionError
 from luoshi.reports.models import Source
 
@@ -286,4 +287,5 @@ def export(request, pk, what, fmt):
     response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
     suffix = f"-unit{int(unit)}" if unit else ""
     response["Content-Disposition"] = f'attachment; filename="{what}-{report.pk}{suffix}.{fmt}"'
+    security.event(request, "export", obj=report, detail=f"{what}-{report.pk}{suffix}.{fmt}")
     return response

@@ -1,17 +1,19 @@
 from django.contrib import admin
 
-from luoshi.audit.admin import ReadOnlyAdmin  # escalation and health records are evidence
+from luoshi.audit.admin import AuditedAdmin, ReadOnlyAdmin  # escalation and health records are evidence
 
 from .models import Delivery, HealthChange, Reminder, SupervisionOrder, TrackingSettings, Webhook
 
 
 @admin.register(TrackingSettings)
-class TrackingSettingsAdmin(admin.ModelAdmin):
+class TrackingSettingsAdmin(AuditedAdmin):
+    audit_kind = "settings"
     list_display = ["report", "yellow_behind", "red_behind", "missing_in_a_row_red", "acknowledge_days"]
 
 
 @admin.register(Webhook)
-class WebhookAdmin(admin.ModelAdmin):
+class WebhookAdmin(AuditedAdmin):
+    audit_kind = "webhook"
     list_display = ["kind", "unit", "government", "url", "active"]
 
 

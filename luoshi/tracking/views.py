@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from luoshi import access, errors
+from luoshi.audit import security
 from luoshi.errors import ActionError
 from luoshi.tasks.views import ledger as task_views
 
@@ -261,6 +262,7 @@ def report_review(request, pk):
 @login_required
 def evidence_download(request, pk):
     evidence = access.evidence_for_reading(request.user, pk)
+    security.event(request, "evidence", obj=evidence, detail=evidence.name or evidence.url)
     if not evidence.file:
         return redirect(evidence.url)
     return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.name)
@@ -441,6 +443,7 @@ def escalation_export(request, pk):
     report = access.report_for_supervisor(request.user, pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="escalations-{report.pk}.csv"'
+    security.event(request, "export", obj=report, detail=f"escalations-{report.pk}.csv")
     response.write("\ufeff")  # Excel opens UTF-8 CSV correctly with a BOM
     writer = csv.writer(response)
     writer.writerow(["日期", "类型", "任务序号", "牵头单位", "事项", "到期日/编号", "记录键"])

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from luoshi import access
+from luoshi.audit import security
 from luoshi.errors import ActionError
 
 from .. import actions, exports, reading
@@ -159,7 +160,8 @@ def _exported(request, year: int):
     return projects, _source_names(request.user.government)
 
 
-def _workbook(data: bytes, filename: str) -> HttpResponse:
+def _workbook(request, data: bytes, filename: str) -> HttpResponse:
+    security.event(request, "export", detail=filename)
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
@@ -171,7 +173,7 @@ def project_export(request, year):
     """项目清单 (.xlsx): budgets by source, money to date, spending and works progress, the light."""
     projects, names = _exported(request, year)
     data = exports.project_list(projects, names, timezone.localdate())
-    return _workbook(data, f"luoshi-projects-{int(year)}.xlsx")
+    return _workbook(request, data, f"luoshi-projects-{int(year)}.xlsx")
 
 
 @login_required
@@ -179,4 +181,4 @@ def performance_export(request, year):
     """绩效目标表 (.xlsx): each project's indicators, latest actuals and the self-evaluation's scores."""
     projects, _names = _exported(request, year)
     data = exports.performance_table(projects, timezone.localdate())
-    return _workbook(data, f"luoshi-performance-{int(year)}.xlsx")
+    return _workbook(request, data, f"luoshi-performance-{int(year)}.xlsx")

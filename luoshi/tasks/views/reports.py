@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from luoshi import access
+from luoshi.audit import security
 from luoshi.errors import ActionError
 from luoshi.reports.models import SOURCE_DETAILS, Source
 from luoshi.reports.source import segments
@@ -326,6 +327,7 @@ def report_export(request, pk):
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="ledger-{report.year}-{report.pk}.xlsx"'
+    security.event(request, "export", obj=report, detail=f"ledger-{report.year}-{report.pk}.xlsx")
     return response
 
 

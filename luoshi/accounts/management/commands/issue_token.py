@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from luoshi.accounts.models import ApiToken, User
+from luoshi.audit import security
 
 
 class Command(BaseCommand):
@@ -13,4 +14,9 @@ class Command(BaseCommand):
         user = User.objects.filter(username=username, is_active=True).first()
         if user is None:
             raise CommandError(f"没有用户 {username}")
-        self.stdout.write(ApiToken.issue(user))
+        key = ApiToken.issue(user)
+        token = ApiToken.objects.get(key_hash=ApiToken.hash(key))
+        security.event(
+            None, "token_issue", actor_name="命令行", obj=token, detail=f"为 {user.username} 签发 {token.prefix}…"
+        )
+        self.stdout.write(key)
