@@ -7,8 +7,10 @@ One-row rules live here (immutability of reports, back-off of a delivery); every
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -365,6 +367,17 @@ class Webhook(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.unit or self.government}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.clean()  # every path, not only the admin's form, refuses an intranet address
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        from .channels import refused_address  # channels imports this module
+
+        refusal = refused_address(self.url)
+        if refusal:
+            raise ValidationError({"url": refusal})
 
 
 class Delivery(models.Model):

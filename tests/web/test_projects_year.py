@@ -132,7 +132,8 @@ def smtp(settings):
 
 
 @pytest.fixture
-def http():
+def http(settings):
+    settings.LUOSHI_WEBHOOK_ALLOW_PRIVATE = True  # the receiver listens on 127.0.0.1
     with HttpReceiver() as receiver:
         yield receiver
 

@@ -33,7 +33,8 @@ def smtp(settings):
 
 
 @pytest.fixture
-def http():
+def http(settings):
+    settings.LUOSHI_WEBHOOK_ALLOW_PRIVATE = True  # the receiver listens on 127.0.0.1
     with HttpReceiver() as receiver:
         yield receiver
 
@@ -193,7 +194,8 @@ def test_a_generic_webhook_is_signed_over_its_body(tracked_task, http):
     )
     assert actions.dispatch() == {"deliveries": 1, "failed": 0}
     request = http.requests[0]
-    expected = "sha256=" + hmac.new(b"s3", request["body"], hashlib.sha256).hexdigest()
+    timestamp = request["headers"]["X-Luoshi-Timestamp"]
+    expected = "sha256=" + hmac.new(b"s3", timestamp.encode() + b"." + request["body"], hashlib.sha256).hexdigest()
     assert request["headers"]["X-Luoshi-Signature"] == expected
     assert http.json()[0]["items"][0]["title"] == "提醒"
     delivery.refresh_from_db()
