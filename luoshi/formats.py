@@ -10,6 +10,7 @@ import io
 import json
 import re
 
+from luoshi.text.cells import is_formula_like
 from luoshi.text.model import Document, Part, Section, Suggestion, Target, Task
 
 FORMATS = ("json", "markdown", "xlsx")
@@ -184,7 +185,6 @@ def _scored(suggestions: tuple[Suggestion, ...]) -> str:
 
 # Characters that the XML of a worksheet cannot hold (openpyxl refuses them).
 _XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_FORMULA_LEADS = ("=", "+", "-", "@")
 
 
 def xlsx_rows(document: Document) -> list[tuple[str, ...]]:
@@ -246,5 +246,5 @@ def _set_text(cell, value: str) -> None:
         return  # an empty cell stays empty
     cell.value = text
     cell.data_type = "s"  # openpyxl would take a leading "=" for a formula
-    if text.startswith(_FORMULA_LEADS):
+    if is_formula_like(text):
         cell.quotePrefix = True  # Excel keeps it text even when the cell is edited

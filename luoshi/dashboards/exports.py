@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, Font
 from luoshi.tasks.exports import COLUMNS as LEDGER_COLUMNS
 from luoshi.tasks.exports import WIDTHS as LEDGER_WIDTHS
 from luoshi.tasks.exports import ledger_row
+from luoshi.text.cells import csv_cell, guard_xlsx_cell
 from luoshi.tracking.models import ProgressReport
 
 PROGRESS_COLUMNS = [
@@ -32,12 +33,10 @@ PROGRESS_COLUMNS = [
     "审核结果",
 ]
 PROGRESS_WIDTHS = [10, 50, 16, 10, 10, 60, 30, 16, 18, 10]
-DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_safe(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(DANGEROUS) else text
+    return csv_cell(value)
 
 
 def ledger_rows(tasks) -> list[list]:
@@ -83,8 +82,7 @@ def to_xlsx(title: str, columns: list[str], widths: list[int], rows: list[list])
         ws.append(values)
     for row in ws.iter_rows(min_row=2):
         for cell in row:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"  # a text, never a formula
+            guard_xlsx_cell(cell)  # a text, never a formula
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     for i, width in enumerate(widths):
         ws.column_dimensions[chr(ord("A") + i)].width = width

@@ -23,6 +23,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from luoshi.text.cells import guard_xlsx_cell
 from luoshi.tracking import health
 from luoshi.tracking.models import ReportReview
 
@@ -30,7 +31,6 @@ from . import lights
 from .models import ZERO, Evaluation, IndicatorValue, Project, Spending
 
 MONEY_FORMAT = "0.00"
-DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 
 # ------------------------------------------------------------------------------------------------ figures
@@ -135,9 +135,8 @@ def _write(title: str, columns: list[str], widths: list[int], rows: list[list], 
         ws.append([safe(v) for v in values])
     for row in ws.iter_rows(min_row=2):
         for i, cell in enumerate(row):
-            if isinstance(cell.value, str) and (cell.data_type == "f" or cell.value.startswith(DANGEROUS)):
-                cell.data_type = "s"  # a text, never a formula (injection)
-                cell.quotePrefix = True
+            if isinstance(cell.value, str):
+                guard_xlsx_cell(cell)  # a text, never a formula (injection)
             elif i in money_columns and isinstance(cell.value, Decimal):
                 cell.number_format = MONEY_FORMAT
             cell.alignment = Alignment(wrap_text=True, vertical="top")

@@ -169,12 +169,12 @@ def method(request):
 
 
 def _csv(rows: list[list]) -> HttpResponse:
-    from luoshi.dashboards.exports import csv_safe
+    from luoshi.text.cells import csv_row
 
     out = io.StringIO()
     writer = csv.writer(out)
     for values in rows:
-        writer.writerow([csv_safe(v) for v in values])
+        writer.writerow(csv_row(values))
     response = HttpResponse(("\ufeff" + out.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8")
     return response
 

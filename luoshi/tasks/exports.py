@@ -12,6 +12,7 @@ from openpyxl.styles import Alignment, Font
 from luoshi.accounts.models import Unit, User
 from luoshi.errors import ActionError
 from luoshi.text import InputError
+from luoshi.text.cells import guard_xlsx_cell
 from luoshi.text.readers import cell_text, read_sheet
 
 from .actions import display
@@ -64,9 +65,7 @@ def export_ledger(report, tasks) -> bytes:
     for row in ws.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-            if isinstance(cell.value, str) and cell.data_type == "f":
-                cell.data_type = "s"  # a text starting with "=" is text, never a formula (injection)
-                cell.quotePrefix = True
+            guard_xlsx_cell(cell)  # a text starting with "=" is text, never a formula (injection)
     ws.freeze_panes = "A2"
     out = io.BytesIO()
     wb.save(out)

@@ -18,6 +18,7 @@ from luoshi import access, errors
 from luoshi.audit import security
 from luoshi.errors import ActionError
 from luoshi.tasks.views import ledger as task_views
+from luoshi.text.cells import csv_row
 
 from . import actions, health, periods
 from .forms import (
@@ -449,8 +450,8 @@ def escalation_export(request, pk):
     writer.writerow(["日期", "类型", "任务序号", "牵头单位", "事项", "到期日/编号", "记录键"])
     for r in Reminder.objects.filter(task__report=report).select_related("task", "task__lead_unit"):
         unit = r.task.lead_unit.label if r.task.lead_unit else ""
-        writer.writerow([r.on, r.get_kind_display(), r.task.code, unit, r.subject, r.due, r.key])
+        writer.writerow(csv_row([r.on, r.get_kind_display(), r.task.code, unit, r.subject, r.due, r.key]))
     for o in SupervisionOrder.objects.filter(task__report=report).select_related("task", "task__lead_unit"):
         unit = o.task.lead_unit.label if o.task.lead_unit else ""
-        writer.writerow([o.on, "督办单", o.task.code, unit, o.cause, o.number, o.key])
+        writer.writerow(csv_row([o.on, "督办单", o.task.code, unit, o.cause, o.number, o.key]))
     return response
