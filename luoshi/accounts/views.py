@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -54,6 +55,8 @@ def home(request):
 def catalog_from_upload(upload):
     """A catalog from CSV (UTF-8 or GB18030) or the first sheet of an .xlsx with the same columns."""
     name = (upload.name or "").lower()
+    if upload.size is not None and upload.size > settings.LUOSHI_MAX_UPLOAD_BYTES:
+        raise ActionError(f"文件超过大小上限 ({settings.LUOSHI_MAX_UPLOAD_BYTES // 2**20} MB)")
     data = upload.read()
     if name.endswith(".xlsx"):
         try:

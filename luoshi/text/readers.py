@@ -317,6 +317,32 @@ def read_docx_bytes(data: bytes, name: str = "输入") -> str:
     return "\n".join(lines)
 
 
+def check_zip(data: bytes, name: str, *, advice: str = "") -> None:
+    """Refuse a zip (.docx, .xlsx) whose unpacking would cost too much, before anything opens it:
+    too many members, too large in total once unpacked, or a member compressed suspiciously well.
+
+    The one zip-bomb guard for every reader of an Office file (``read_docx_bytes``, ``read_docx_table``,
+    ``read_sheet``); it trusts nothing the entries declare beyond what it checks.
+    """
+    advice = advice or _RESAVE
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return  # not a zip at all: the reader says what is wrong with it
+    with archive:
+        entries = archive.infolist()
+        if len(entries) > MAX_ZIP_ENTRIES:
+            raise InputError(f"{name} 内部文件数异常({len(entries)} 个), 疑似压缩炸弹: {advice}")
+        total = sum(info.file_size for info in entries)
+        if total > MAX_UNZIPPED_BYTES:
+            raise InputError(f"{name} 解压后超过 {_human_size(MAX_UNZIPPED_BYTES)}, 疑似压缩炸弹: {advice}")
+        for info in entries:
+            if info.file_size > RATIO_CHECK_MIN_BYTES and info.file_size > MAX_COMPRESSION_RATIO * max(
+                info.compress_size, 1
+            ):
+                raise InputError(f"{name} 压缩比异常, 疑似压缩炸弹: {advice}")
+
+
 def _check_docx_zip(data: bytes, name: str) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -333,16 +359,7 @@ def _check_docx_zip(data: bytes, name: str) -> None:
             if "ppt/presentation.xml" in names:
                 raise InputError(f"{name} 是 PowerPoint 演示文稿, 不是报告: 请提供报告正文(.txt、.docx 或 .pdf)")
             raise InputError(f"{name} 是 ZIP 压缩包, 不是 Word 报告: 请解压后提供 .txt、.docx 或 .pdf")
-        if len(entries) > MAX_ZIP_ENTRIES:
-            raise InputError(f"{name} 内部文件数异常({len(entries)} 个), 疑似压缩炸弹: {_RESAVE}")
-        total = sum(info.file_size for info in entries)
-        if total > MAX_UNZIPPED_BYTES:
-            raise InputError(f"{name} 解压后超过 {_human_size(MAX_UNZIPPED_BYTES)}, 疑似压缩炸弹: {_RESAVE}")
-        for info in entries:
-            if info.file_size > RATIO_CHECK_MIN_BYTES and info.file_size > MAX_COMPRESSION_RATIO * max(
-                info.compress_size, 1
-            ):
-                raise InputError(f"{name} 压缩比异常, 疑似压缩炸弹: {_RESAVE}")
+    check_zip(data, name)
 
 
 class _XmlElement(Protocol):
@@ -506,6 +523,7 @@ def read_sheet(data: bytes, name: str = "输入") -> list[tuple[object, ...]]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    check_zip(data, name, advice="请检查文件或在 Excel 中另存为 .xlsx 后重试")
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         return list(workbook.worksheets[0].iter_rows(values_only=True))
