@@ -15,7 +15,7 @@ import functools
 import re
 
 from django.apps import apps
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
 from django.utils import timezone
 
@@ -153,12 +153,31 @@ def value(model_name: str, name: str, text: str) -> str:
     return dated if dated is not None else text
 
 
+class _Former:
+    """The actor of an entry whose user has been deleted: the name the entry kept."""
+
+    def __init__(self, name: str) -> None:
+        self.display_name = name
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+def actor(entry: AuditEntry):
+    """The entry's user, or — the user deleted — its kept name; None for the system."""
+    try:
+        user = entry.actor
+    except ObjectDoesNotExist:
+        user = None
+    return user or (_Former(entry.actor_name) if entry.actor_name else None)
+
+
 def row(entry: AuditEntry) -> dict:
     """One line of a history: when, who, what (``field``: its Chinese name; ``key``: as recorded), and the
     old and new values in words."""
     return {
         "at": entry.at,
-        "actor": entry.actor,
+        "actor": actor(entry),
         "key": entry.field,
         "model": entry.model,
         "field": label(entry.model, entry.field),

@@ -1,7 +1,8 @@
 """The audit trail: one row per field change of any record — who, when, which object, old and new —
 and one row per security event (a login, an export, a token issued: ``kind``, see ``audit.security``).
 
-Append-only: a saved entry is never updated or deleted, by the model, its queryset or the admin. Entries
+Append-only: a saved entry is never updated or deleted, by the model, its queryset or the admin — nor by
+raw SQL: the database's own triggers refuse it (``audit.guard``). Entries
 point at the supervised matter and the ledger they belong to by string reference, so this app sits
 below every app that writes to it (see docs/architecture.md, "Layers").
 """
@@ -23,10 +24,13 @@ class AuditQuerySet(models.QuerySet):
 class AuditEntry(models.Model):
     """One field change: who, when, which object, old and new. Append-only."""
 
+    # The trail outlives what it points at: deleting a user, a matter or a ledger leaves its entries as
+    # they are (no constraint, no SET NULL — an UPDATE the database refuses), the name kept in actor_name.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="+",
         verbose_name="操作人",
     )
@@ -34,13 +38,20 @@ class AuditEntry(models.Model):
     model = models.CharField("对象类型", max_length=40)
     object_id = models.CharField("对象编号", max_length=40)
     task = models.ForeignKey(
-        "tasks.Task", null=True, blank=True, on_delete=models.SET_NULL, related_name="audit", verbose_name="任务"
+        "tasks.Task",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="audit",
+        verbose_name="任务",
     )
     report = models.ForeignKey(
         "reports.WorkReport",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="audit",
         verbose_name="报告",
     )

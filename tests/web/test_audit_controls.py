@@ -4,6 +4,8 @@ where; the trail is append-only in the database itself, survives a user's deleti
 
 from __future__ import annotations
 
+import pytest
+from django.db import DatabaseError, connection, transaction
 from django.test import Client
 
 from luoshi.accounts.models import ApiToken
@@ -91,3 +93,44 @@ def test_issuing_a_token_from_the_command_line_is_recorded(liaison):
     call_command("issue_token", "jiaoyu")
     issued = _events("token_issue").get()
     assert issued.actor_name == "命令行" and "jiaoyu" in issued.new
+
+
+# ------------------------------------------------------------------------------- append-only, in the database
+
+
+def _refused(sql: str, params: list) -> None:
+    with pytest.raises(DatabaseError) as refused, transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+    assert "审计记录只能追加" in str(refused.value)
+
+
+def test_the_database_refuses_update_and_delete_of_the_trail_by_raw_sql(education_task):
+    entry = AuditEntry.objects.filter(task=education_task).first()
+    assert entry is not None
+    _refused("UPDATE tasks_auditentry SET new = %s WHERE id = %s", ["篡改", entry.pk])
+    _refused("DELETE FROM tasks_auditentry WHERE id = %s", [entry.pk])
+    assert AuditEntry.objects.get(pk=entry.pk).new == entry.new
+
+
+def test_deleting_a_user_a_matter_and_a_ledger_keeps_their_entries_and_the_actors_name(education_task, supervisor):
+    task_entries = AuditEntry.objects.filter(task=education_task).count()
+    mine = AuditEntry.objects.filter(actor=supervisor).count()
+    assert task_entries and mine
+    report = education_task.report
+    user_pk, task_pk, report_pk = supervisor.pk, education_task.pk, report.pk
+    report.delete()
+    supervisor.delete()
+    assert AuditEntry.objects.filter(task_id=task_pk).count() == task_entries
+    assert AuditEntry.objects.filter(report_id=report_pk).exists()
+    kept = AuditEntry.objects.filter(actor_id=user_pk)
+    assert kept.count() == mine and set(kept.values_list("actor_name", flat=True)) == {"督查员"}
+    first = AuditEntry.objects.select_related("actor").get(pk=kept.first().pk)
+    assert first.actor is None and first.actor_name == "督查员"
+
+
+def test_a_matters_history_names_a_deleted_actor(education_task, supervisor):
+    from luoshi.audit import history
+
+    supervisor.delete()
+    names = {str(row["actor"]) for row in history.of_task(education_task) if row["actor"] is not None}
+    assert "督查员" in names
