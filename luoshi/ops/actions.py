@@ -10,6 +10,13 @@ The archive (``.tar.gz``) holds:
 
 Restoring needs an EMPTY, migrated database of the same schema; it runs in one transaction, checks
 every checksum first, and resets the primary-key sequences (PostgreSQL) afterwards.
+
+Safety (``docs/security.md``): the archive file is created owner-only (0600); with a passphrase it is
+encrypted whole (Fernet, AES-128-CBC with HMAC-SHA256, under a key derived by scrypt from the
+passphrase and a random salt). Restoring reads every member into memory and refuses, before writing
+anything, a member that is not a regular file (a link, a device), a name that is absolute or climbs out
+(``..``), a repeated name, a member the manifest does not list and a listed one that is missing or whose
+SHA-256 differs; evidence is written only inside ``MEDIA_ROOT``.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ import datetime
 import hashlib
 import io
 import json
+import os
 import tarfile
 import tempfile
 from pathlib import Path
@@ -47,6 +55,56 @@ class ExactJSONEncoder(DjangoJSONEncoder):
 
 class ArchiveError(Exception):
     """The archive cannot be written or restored; the message says why, in Chinese."""
+
+
+# An encrypted archive: MAGIC, a 16-byte scrypt salt, then one Fernet token holding the .tar.gz.
+MAGIC = b"LUOSHI-ENCRYPTED-ARCHIVE/1\n"
+SALT_BYTES = 16
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
+
+
+def _fernet(passphrase: str, salt: bytes):
+    import base64
+
+    from cryptography.fernet import Fernet
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
+    key = Scrypt(salt=salt, length=32, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P).derive(passphrase.encode("utf-8"))
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
+def encrypt(data: bytes, passphrase: str) -> bytes:
+    salt = os.urandom(SALT_BYTES)
+    return MAGIC + salt + _fernet(passphrase, salt).encrypt(data)
+
+
+def decrypt(data: bytes, passphrase: str) -> bytes:
+    from cryptography.fernet import InvalidToken
+
+    salt, token = data[len(MAGIC) : len(MAGIC) + SALT_BYTES], data[len(MAGIC) + SALT_BYTES :]
+    try:
+        return _fernet(passphrase, salt).decrypt(token)
+    except InvalidToken:
+        raise ArchiveError("口令错误, 或加密的归档已被篡改") from None
+
+
+def read_passphrase(path) -> str:
+    """The passphrase in a file (its first line); refused when empty."""
+    try:
+        text = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise ArchiveError(f"无法读取口令文件: {exc}") from exc
+    passphrase = text[0].strip() if text else ""
+    if not passphrase:
+        raise ArchiveError("口令文件是空的")
+    return passphrase
+
+
+def _owner_only(path: Path):
+    """A new file open for binary writing, readable and writable by its owner only (0600)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # also when the file was already there
+    return os.fdopen(fd, "wb")
 
 
 def archived_models() -> list[type[models.Model]]:
@@ -80,8 +138,9 @@ def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
     tar.addfile(info, io.BytesIO(data))
 
 
-def export_all(out_path, *, progress=None) -> dict:
-    """Write the whole installation to ``out_path``; returns the manifest."""
+def export_all(out_path, *, progress=None, passphrase: str | None = None) -> dict:
+    """Write the whole installation to ``out_path`` (0600; encrypted when a passphrase is given);
+    returns the manifest."""
     manifest: dict = {
         "format": FORMAT,
         "created_at": datetime.datetime.now(datetime.UTC).isoformat(),
@@ -93,11 +152,11 @@ def export_all(out_path, *, progress=None) -> dict:
     out_path = Path(out_path)
     tmp = out_path.with_name(out_path.name + ".part")
     # REPEATABLE READ on PostgreSQL: every model is read from the same snapshot.
-    with transaction.atomic():
+    with transaction.atomic(), tempfile.TemporaryFile("w+b") as plain:  # unlinked: never readable by others
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        with tarfile.open(tmp, "w:gz") as tar:
+        with tarfile.open(fileobj=plain, mode="w:gz") as tar:
             for model in archived_models():
                 label = model._meta.label_lower
                 queryset = model._base_manager.order_by(model._meta.pk.name)
@@ -131,22 +190,52 @@ def export_all(out_path, *, progress=None) -> dict:
                 if progress:
                     progress(label, count)
             _add_bytes(tar, "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1).encode())
+        plain.seek(0)
+        with _owner_only(tmp) as out:
+            if passphrase:
+                out.write(encrypt(plain.read(), passphrase))
+            else:
+                while chunk := plain.read(1 << 20):
+                    out.write(chunk)
     tmp.replace(out_path)
     return manifest
 
 
-def _read_archive(in_path) -> tuple[dict, dict[str, bytes], dict[str, bytes]]:
+def _safe_name(name: str) -> bool:
+    path = Path(name)
+    return bool(name) and not name.startswith(("/", "\\")) and "\\" not in name and ".." not in path.parts
+
+
+def _read_archive(in_path, passphrase: str | None = None) -> tuple[dict, dict[str, bytes], dict[str, bytes]]:
     data: dict[str, bytes] = {}
     media: dict[str, bytes] = {}
     manifest = None
+    seen: set[str] = set()
     try:
-        with tarfile.open(in_path, "r:gz") as tar:
+        raw = Path(in_path).read_bytes()
+    except OSError as exc:
+        raise ArchiveError(f"无法读取归档: {exc}") from exc
+    if raw.startswith(MAGIC):
+        if not passphrase:
+            raise ArchiveError("归档已加密: 请用 --passphrase-file 提供口令")
+        raw = decrypt(raw, passphrase)
+    try:
+        with tarfile.open(fileobj=io.BytesIO(raw), mode="r:gz") as tar:
             for member in tar:
-                if not member.isfile():
-                    continue
                 name = member.name
-                if name.startswith("/") or ".." in Path(name).parts:
+                if not _safe_name(name):
                     raise ArchiveError(f"归档中有不安全的路径: {name}")
+                if member.isdir():
+                    continue
+                if not member.isfile():  # a symbolic or hard link, a device, a FIFO
+                    raise ArchiveError(f"归档中有链接或设备文件, 拒绝导入: {name}")
+                if name in seen:
+                    raise ArchiveError(f"归档中有重复的文件: {name}")
+                seen.add(name)
+                if name != "manifest.json" and not (
+                    (name.startswith("data/") and name.endswith(".json")) or name.startswith("media/")
+                ):
+                    raise ArchiveError(f"归档中有清单之外的文件: {name}")
                 extracted = tar.extractfile(member)
                 if extracted is None:  # not for a regular file (``isfile`` above)
                     raise ArchiveError(f"归档中的文件无法读取: {name}")
@@ -165,8 +254,14 @@ def _read_archive(in_path) -> tuple[dict, dict[str, bytes], dict[str, bytes]]:
         if label not in data or _sha256(data[label]) != entry["sha256"]:
             raise ArchiveError(f"归档已损坏: {label} 的数据校验不符")
     for name, entry in manifest["files"].items():
-        if name not in media or _sha256(media[name]) != entry["sha256"]:
+        if not _safe_name(name):
+            raise ArchiveError(f"归档中有不安全的路径: {name}")
+        if name not in media or _sha256(media[name]) != entry["sha256"] or len(media[name]) != entry["size"]:
             raise ArchiveError(f"归档已损坏: 文件 {name} 校验不符")
+    extra = sorted({f"data/{label}.json" for label in set(data) - set(manifest["models"])})
+    extra += sorted(f"media/{name}" for name in set(media) - set(manifest["files"]))
+    if extra:
+        raise ArchiveError(f"归档中有清单之外的文件: {extra[0]}")
     return manifest, data, media
 
 
@@ -186,9 +281,9 @@ def non_empty_models() -> list[str]:
     return [m._meta.label_lower for m in archived_models() if m._base_manager.exists()]
 
 
-def import_all(in_path, *, progress=None) -> dict:
+def import_all(in_path, *, progress=None, passphrase: str | None = None) -> dict:
     """Restore an archive into an empty, migrated database; all or nothing. Returns the manifest."""
-    manifest, data, media = _read_archive(in_path)
+    manifest, data, media = _read_archive(in_path, passphrase)
     _relabel(manifest, data)
     known = {m._meta.label_lower: m for m in archived_models()}
     unknown = sorted(set(manifest["models"]) - set(known))
@@ -224,9 +319,11 @@ def import_all(in_path, *, progress=None) -> dict:
                 with connection.cursor() as cursor:
                     for sql in statements:
                         cursor.execute(sql)
-            root = Path(settings.MEDIA_ROOT)
+            root = Path(settings.MEDIA_ROOT).resolve()
             for name, blob in media.items():
-                target = root / name
+                target = (root / name).resolve()
+                if not target.is_relative_to(root):  # through a link already in the media folder
+                    raise ArchiveError(f"归档中的文件会写到存储目录之外: {name}")
                 if target.exists():
                     if target.read_bytes() != blob:
                         raise ArchiveError(f"存储目录中已有不同内容的同名文件: {name}")
