@@ -30,9 +30,13 @@ LUOSHI_TLS                 "1" when users reach the site over HTTPS: secure cook
 LUOSHI_HSTS_SECONDS        HSTS max-age when LUOSHI_TLS is on (default 31536000, one year)
 LUOSHI_BEHIND_PROXY        "1" when a reverse proxy terminates TLS and sets X-Forwarded-Proto (default off)
 LUOSHI_SESSION_HOURS       a login lasts this many hours, and ends when the browser closes (default 8)
-LUOSHI_LOGIN_FAILURES      failed logins per username and address before a lock-out (default 5)
+LUOSHI_LOGIN_FAILURES      failed logins of one account (every spelling, from any address) before a lock-out (default 5)
+LUOSHI_LOGIN_FAILURES_PER_ADDRESS  failed logins from one client address, whatever the usernames, before a lock-out
+                           (default 20)
 LUOSHI_LOGIN_WINDOW_MINUTES  window of counted failures and length of the lock-out (default 15)
 LUOSHI_PASSWORD_MIN_LENGTH shortest accepted password (default 10)
+LUOSHI_SESSION_IDLE_MINUTES  a login ends after this many minutes without a request (default 30)
+LUOSHI_AUDIT_DAYS          days the audit trail and failed logins are kept (default 180)
 """
 
 from __future__ import annotations
@@ -146,6 +150,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "luoshi.ops.middleware.LoginThrottleMiddleware",
+    "luoshi.ops.middleware.IdleSessionMiddleware",
     "luoshi.ops.middleware.RejectNulMiddleware",
     "luoshi.ops.middleware.DatabaseUnavailableMiddleware",
 ]
@@ -192,6 +197,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # Login throttling (luoshi.ops): failures are counted in the database so every gunicorn worker sees them.
 LUOSHI_LOGIN_FAILURES = int(os.environ.get("LUOSHI_LOGIN_FAILURES") or 5)
 LUOSHI_LOGIN_WINDOW_MINUTES = int(os.environ.get("LUOSHI_LOGIN_WINDOW_MINUTES") or 15)
+LUOSHI_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LUOSHI_LOGIN_FAILURES_PER_ADDRESS") or 20)
+LUOSHI_AUDIT_DAYS = int(os.environ.get("LUOSHI_AUDIT_DAYS") or 180)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -216,6 +223,7 @@ STORAGES = {
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(float(os.environ.get("LUOSHI_SESSION_HOURS") or 8) * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+LUOSHI_SESSION_IDLE_MINUTES = int(os.environ.get("LUOSHI_SESSION_IDLE_MINUTES") or 30)
 LUOSHI_TLS = _flag("LUOSHI_TLS")
 SESSION_COOKIE_SECURE = LUOSHI_TLS or _flag("SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
