@@ -63,6 +63,9 @@ class AuditEntry(models.Model):
     # the client's address, and the actor's name as it was: the entry outlives the user
     address = models.CharField("来源地址", max_length=45, blank=True, default="")
     actor_name = models.CharField("操作人姓名", max_length=150, blank=True, default="")
+    # the chain (audit.chain): a gapless number and sha256(previous chain + this row)
+    seq = models.BigIntegerField("序号", null=True, unique=True, editable=False)
+    chain = models.CharField("链值", max_length=64, blank=True, default="", editable=False)
 
     objects = AuditQuerySet.as_manager()
 

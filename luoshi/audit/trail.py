@@ -10,9 +10,10 @@ import datetime
 from collections.abc import Callable
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
+from . import chain
 from .models import AuditEntry
 
 
@@ -54,20 +55,28 @@ def record(
     known = actor if getattr(actor, "pk", None) else None
     if actor_name is None:
         actor_name = display(known) if known is not None else ""
-    return AuditEntry.objects.create(
+    entry = AuditEntry(
         actor=known,
         actor_name=actor_name[:150],
         kind=kind,
         address=address[:45],
         at=at or timezone.now(),
         model=model,
-        object_id=str(object_id),
+        object_id=str(object_id)[:40],
         task=task,
         report=report if report is not None else getattr(task, "report", None),
-        field=field,
+        field=field[:60],
         old=old,
         new=new,
     )
+    with transaction.atomic():
+        chain.lock_head()
+        last = AuditEntry.objects.order_by("-seq").filter(seq__isnull=False).values_list("seq", "chain").first()
+        previous_seq, previous_chain = last or (0, "")
+        entry.seq = (previous_seq or 0) + 1
+        entry.chain = chain.link(previous_chain, {name: getattr(entry, name) for name in chain.FIELDS})
+        entry.save()
+    return entry
 
 
 def _shown(name: str, value: Any) -> str:

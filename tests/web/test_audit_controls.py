@@ -4,11 +4,16 @@ where; the trail is append-only in the database itself, survives a user's deleti
 
 from __future__ import annotations
 
+import io
+import threading
+
 import pytest
-from django.db import DatabaseError, connection, transaction
+from django.core.management import call_command
+from django.db import DatabaseError, connection, connections, transaction
 from django.test import Client
 
 from luoshi.accounts.models import ApiToken
+from luoshi.audit import guard, security
 from luoshi.audit.models import AuditEntry
 from luoshi.tracking import actions
 from tests.web.conftest import PASSWORD
@@ -134,3 +139,74 @@ def test_a_matters_history_names_a_deleted_actor(education_task, supervisor):
     supervisor.delete()
     names = {str(row["actor"]) for row in history.of_task(education_task) if row["actor"] is not None}
     assert "督查员" in names
+
+
+# ------------------------------------------------------------------------------------------------ the chain
+
+
+def _verify() -> tuple[int, str]:
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("verify_audit", stdout=out, stderr=err)
+    except SystemExit as exit:
+        return int(exit.code or 0), err.getvalue()
+    return 0, out.getvalue()
+
+
+def _tamper(sql: str, params: list) -> None:
+    guard.remove(connection)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+    finally:
+        guard.install(connection)
+
+
+def test_verify_audit_passes_an_intact_trail_and_names_an_altered_row(education_task):
+    count = AuditEntry.objects.count()
+    assert count > 3
+    assert _verify() == (0, f"审计记录完整: {count} 条\n")
+    entry = AuditEntry.objects.order_by("seq")[2]
+    _tamper("UPDATE tasks_auditentry SET new = %s WHERE id = %s", ["篡改", entry.pk])
+    code, line = _verify()
+    assert code == 1 and f"第 {entry.seq} 条 (编号 {entry.pk})" in line and "篡改" in line
+
+
+def test_verify_audit_names_the_row_after_a_removed_one(education_task):
+    removed, after = AuditEntry.objects.order_by("seq")[1:3]
+    _tamper("DELETE FROM tasks_auditentry WHERE id = %s", [removed.pk])
+    code, line = _verify()
+    assert code == 1 and f"编号 {after.pk}" in line and "删除" in line
+
+
+def test_the_chain_numbers_entries_without_a_gap_and_links_each_to_the_one_before(education_task, supervisor):
+    security.event(None, "export", actor=supervisor, detail="x")
+    rows = list(AuditEntry.objects.order_by("seq").values_list("seq", "chain"))
+    assert [seq for seq, _ in rows] == list(range(1, len(rows) + 1))
+    assert len({value for _, value in rows}) == len(rows)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_keep_one_chain_on_postgresql(government, supervisor):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite lets one writer at a time; the advisory lock is PostgreSQL's")
+    errors: list[BaseException] = []
+
+    def write(n: int) -> None:
+        try:
+            for i in range(15):
+                with transaction.atomic():
+                    security.event(None, "export", actor=supervisor, detail=f"{n}-{i}")
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert _verify()[0] == 0
+    assert AuditEntry.objects.filter(kind="export").count() == 60
