@@ -15,6 +15,7 @@ LUOSHI_SITE_URL            base address used in links of e-mails and webhooks (d
 LUOSHI_REMIND_DAYS         days before a report or deadline that a reminder goes out (default 3)
 LUOSHI_ACKNOWLEDGE_DAYS    days after publishing within which a unit should acknowledge (default 3)
 LUOSHI_WEBHOOK_TIMEOUT     seconds before a webhook call is abandoned and retried later (default 5)
+LUOSHI_CSP                 the Content-Security-Policy header (default: only the site itself, no inline code)
 LUOSHI_WEBHOOK_ALLOW_PRIVATE  "1" to let webhooks reach loopback, private and link-local addresses (default off)
 LUOSHI_DELIVERY_ATTEMPTS   attempts before a delivery is marked failed (default 5)
 LUOSHI_RETRY_BASE_SECONDS  first retry delay; doubled on each further attempt (default 300)
@@ -34,7 +35,11 @@ LUOSHI_LOGIN_FAILURES      failed logins of one account (every spelling, from an
 LUOSHI_LOGIN_FAILURES_PER_ADDRESS  failed logins from one client address, whatever the usernames, before a lock-out
                            (default 20)
 LUOSHI_LOGIN_WINDOW_MINUTES  window of counted failures and length of the lock-out (default 15)
-LUOSHI_PASSWORD_MIN_LENGTH shortest accepted password (default 10)
+LUOSHI_PASSWORD_MIN_LENGTH shortest accepted password (default 10); it must also mix three of upper case, lower
+                           case, digits and symbols
+LUOSHI_PASSWORD_HISTORY    a new password may not be one of the account's last N (default 5)
+LUOSHI_PASSWORD_MAX_DAYS   a password expires after this many days and must be changed (default 0: never, for
+                           single sign-on deployments)
 LUOSHI_SESSION_IDLE_MINUTES  a login ends after this many minutes without a request (default 30)
 LUOSHI_AUDIT_DAYS          days the audit trail and failed logins are kept (default 180)
 """
@@ -138,8 +143,14 @@ INSTALLED_APPS = [
     "luoshi.ops",
 ]
 
+# The Content-Security-Policy of every page (``luoshi.ops.middleware``); empty turns it off.
+LUOSHI_CSP = os.environ.get("LUOSHI_CSP") or (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "luoshi.ops.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -151,6 +162,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "luoshi.ops.middleware.LoginThrottleMiddleware",
     "luoshi.ops.middleware.IdleSessionMiddleware",
+    "luoshi.ops.middleware.PasswordPolicyMiddleware",
     "luoshi.ops.middleware.RejectNulMiddleware",
     "luoshi.ops.middleware.DatabaseUnavailableMiddleware",
 ]
@@ -193,7 +205,11 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "luoshi.accounts.passwords.ComplexityValidator"},
+    {"NAME": "luoshi.accounts.passwords.HistoryValidator"},
 ]
+LUOSHI_PASSWORD_HISTORY = int(os.environ.get("LUOSHI_PASSWORD_HISTORY") or 5)
+LUOSHI_PASSWORD_MAX_DAYS = int(os.environ.get("LUOSHI_PASSWORD_MAX_DAYS") or 0)
 # Login throttling (luoshi.ops): failures are counted in the database so every gunicorn worker sees them.
 LUOSHI_LOGIN_FAILURES = int(os.environ.get("LUOSHI_LOGIN_FAILURES") or 5)
 LUOSHI_LOGIN_WINDOW_MINUTES = int(os.environ.get("LUOSHI_LOGIN_WINDOW_MINUTES") or 15)

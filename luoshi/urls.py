@@ -17,6 +17,7 @@ urlpatterns = [
     path("healthz", accounts.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", accounts.password_change, name="password_change"),
     path("units/", accounts.units, name="units"),
     path("reports/", reports.report_list, name="reports"),
     path("reports/import/", reports.report_import, name="report_import"),
@@ -59,6 +60,7 @@ urlpatterns = [
     path("proposals/replies/<int:pk>/letter.docx", dashboards.reply_letter, name="reply_letter"),
     path("", include("luoshi.proposals.urls")),
     path("", include("luoshi.projects.urls")),
+    path("", include("luoshi.audit.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

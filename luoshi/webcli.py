@@ -16,7 +16,7 @@ SAMPLE_REPORT = DATA / "haixi-2023-report-part2.txt"
 SAMPLE_YEAR = 2023
 SAMPLE_UNITS = DATA / "haixi-units.csv"
 DEMO_GOVERNMENT = "海西州"
-DEMO_PASSWORD = "luoshi-demo"
+DEMO_PASSWORD = "Luoshi-demo-2026"
 # username, role, unit short name, family name, given name
 DEMO_USERS = [
     ("ducha", "supervisor", "州政府办", "督查室", "值班员"),
@@ -105,6 +105,7 @@ def setup_demo(out=None) -> dict:
     Safe to run again: existing data is kept and nothing is imported twice.
     """
     from django.contrib.auth.hashers import make_password
+    from django.contrib.auth.password_validation import validate_password
     from django.core.management import call_command
     from django.db import transaction
 
@@ -127,7 +128,9 @@ def setup_demo(out=None) -> dict:
         for username, role, unit_label, family, given in DEMO_USERS:
             user = User.objects.filter(username=username).first()
             if user is None:
-                password = password or make_password(DEMO_PASSWORD)
+                if not password:
+                    validate_password(DEMO_PASSWORD)  # the demo's password keeps the installation's rules
+                    password = make_password(DEMO_PASSWORD)
                 unit = Unit.objects.get(government=government, short_name=unit_label) if unit_label else None
                 user = User(
                     username=username,

@@ -101,6 +101,10 @@ class User(AbstractUser):
         Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="users", verbose_name="单位"
     )
     role = models.CharField("角色", max_length=20, choices=ROLE_CHOICES, default=VIEWER)
+    must_change_password = models.BooleanField(
+        "下次登录须修改密码", default=False, help_text="督查室或管理员新建账号、重置密码后自动勾选"
+    )
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "用户"
@@ -112,10 +116,39 @@ class User(AbstractUser):
     def display_name(self) -> str:
         return f"{self.last_name}{self.first_name}".strip() or self.username
 
+    def set_password(self, raw_password):
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
+    def password_expired(self, now=None) -> bool:
+        """Whether the password is older than ``LUOSHI_PASSWORD_MAX_DAYS`` (never when that is 0)."""
+        from django.conf import settings
+
+        days = settings.LUOSHI_PASSWORD_MAX_DAYS
+        if days <= 0 or not self.has_usable_password():
+            return False
+        since = self.password_changed_at or self.date_joined
+        return (now or timezone.now()) - since > datetime.timedelta(days=days)
+
     def save(self, *args, **kwargs):
         if self.unit_id and not self.government_id:
             self.government_id = self.unit.government_id
         super().save(*args, **kwargs)
+
+
+class PasswordHistory(models.Model):
+    """A hash of a password an account has had, so that the last ``LUOSHI_PASSWORD_HISTORY`` are not reused."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history", verbose_name="用户")
+    password = models.CharField("密码散列", max_length=128)
+    created_at = models.DateTimeField("时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "历史密码"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%Y-%m-%d}"
 
 
 class ApiToken(models.Model):

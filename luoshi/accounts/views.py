@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.password_validation import password_validators_help_texts
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
@@ -100,5 +103,31 @@ def units(request):
             "units": Unit.objects.filter(government=government).order_by("kind", "id"),
             "government": government,
         },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def password_change(request):
+    """The self-service password change: the current password, then a new one by every rule of
+    ``AUTH_PASSWORD_VALIDATORS``. Clears a forced change (first login, reset, expiry)."""
+    user = request.user
+    form = PasswordChangeForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.user.must_change_password = False
+        form.save()  # set_password stamps password_changed_at; HistoryValidator keeps the hash
+        update_session_auth_hash(request, form.user)
+        messages.success(request, "密码已修改")
+        return redirect("home")
+    if user.must_change_password:
+        reason = "首次登录或密码已被重置, 请先设置您自己的密码。"
+    elif user.password_expired():
+        reason = f"您的密码已超过 {settings.LUOSHI_PASSWORD_MAX_DAYS} 天未修改, 请设置新密码。"
+    else:
+        reason = ""
+    return render(
+        request,
+        "accounts/password.html",
+        {"form": form, "reason": reason, "rules": password_validators_help_texts()},
         status=400 if form.errors else 200,
     )

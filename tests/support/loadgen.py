@@ -9,6 +9,7 @@ import datetime
 import secrets
 
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,7 +23,8 @@ def seed(*, government: str = "压测州", units: int = 300, tasks_per_unit: int
 
     now = timezone.now()
     today = timezone.localdate()
-    plain_password = secrets.token_urlsafe(16)
+    plain_password = f"Ls-{secrets.token_urlsafe(16)}-7"  # upper, lower, digit and symbol whatever the token
+    validate_password(plain_password)  # the installation's rules, as for any account
     password = make_password(plain_password)  # hashed once: the accounts of a load test share it
     with transaction.atomic():
         gov = Government.objects.create(name=government)

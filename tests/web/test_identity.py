@@ -1,5 +1,5 @@
 """Identity and login (等保 身份鉴别): the throttle against the resolved account and the client's address,
-the idle timeout and secure cookies.
+the password rules (complexity, history, expiry, forced change), the idle timeout and secure cookies.
 Each test fails when its control is removed."""
 
 from __future__ import annotations
@@ -9,11 +9,18 @@ import os
 import subprocess
 import sys
 
+import pytest
 import time_machine
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
+from luoshi import webcli
+
 from .conftest import PASSWORD
+
+STRONG = "Haixi-duban-2026"
 
 
 def _login(client, username, password, address="10.0.0.8"):
@@ -59,6 +66,111 @@ def test_failures_are_kept_as_long_as_the_audit(liaison, settings):
     with time_machine.travel(start + datetime.timedelta(days=settings.LUOSHI_AUDIT_DAYS + 1), tick=False):
         _login(Client(), "nobody", "wrong-password")
         assert LoginFailure.objects.count() == 2  # the first one is past the audit's period
+
+
+# ----------------------------------------------------------------------------------------------- passwords
+
+
+@pytest.mark.parametrize("password", ["haixi-duban-river", "HAIXI-DUBAN-RIVER", "haixiduban2026", "HaixiDubanRiver"])
+def test_a_password_of_fewer_than_three_classes_is_refused(liaison, password):
+    with pytest.raises(ValidationError) as refused:
+        validate_password(password, user=liaison)
+    assert "3 类" in " ".join(refused.value.messages)
+
+
+def test_a_password_of_three_classes_is_accepted(liaison):
+    validate_password(STRONG, user=liaison)
+    validate_password("haixi-duban-2026x", user=liaison)
+
+
+def test_the_last_five_passwords_may_not_be_reused(liaison, settings):
+    assert settings.LUOSHI_PASSWORD_HISTORY == 5
+    used = [f"Haixi-duban-{n}x" for n in range(6)]
+    for password in used:
+        liaison.set_password(password)
+        liaison.save()
+    for password in used[1:]:
+        with pytest.raises(ValidationError) as refused:
+            validate_password(password, user=liaison)
+        assert "最近 5 次" in " ".join(refused.value.messages)
+    validate_password(used[0], user=liaison)  # the sixth from last may come back
+
+
+def test_an_expired_password_must_be_changed(client, liaison, settings):
+    settings.LUOSHI_PASSWORD_MAX_DAYS = 90
+    liaison.password_changed_at = timezone.now() - datetime.timedelta(days=91)
+    liaison.save()
+    client.force_login(liaison)
+    response = client.get("/tasks/")
+    assert response.status_code == 302 and response["Location"] == "/accounts/password/"
+    assert "90 天" in client.get("/accounts/password/").content.decode()
+    settings.LUOSHI_PASSWORD_MAX_DAYS = 0  # off: single sign-on deployments
+    assert client.get("/tasks/").status_code == 200
+
+
+def test_a_forced_change_redirects_every_page_but_the_change_page_and_logout(liaison):
+    liaison.must_change_password = True
+    liaison.save()
+    client = Client()
+    assert _login(client, "jiaoyu", PASSWORD).status_code == 302
+    for path in ["/", "/tasks/", "/inbox/", "/admin/"]:
+        response = client.get(path)
+        assert response.status_code == 302 and response["Location"] == "/accounts/password/", path
+    assert client.get("/api/tasks", headers={"Accept": "application/json"}).status_code in (401, 403)
+    page = client.get("/accounts/password/")
+    assert page.status_code == 200 and "首次登录" in page.content.decode()
+    refused = client.post(
+        "/accounts/password/", {"old_password": PASSWORD, "new_password1": "simple", "new_password2": "simple"}
+    )
+    assert refused.status_code == 400
+    changed = client.post(
+        "/accounts/password/", {"old_password": PASSWORD, "new_password1": STRONG, "new_password2": STRONG}
+    )
+    assert changed.status_code == 302
+    liaison.refresh_from_db()
+    assert not liaison.must_change_password and liaison.password_changed_at is not None
+    assert client.get("/tasks/").status_code == 200  # still signed in after the change
+    assert client.post("/accounts/logout/").status_code == 302
+
+
+def test_logout_works_while_a_change_is_forced(liaison):
+    liaison.must_change_password = True
+    liaison.save()
+    client = Client()
+    client.force_login(liaison)
+    response = client.post("/accounts/logout/")
+    assert response.status_code == 302 and response["Location"] == "/accounts/login/"
+    assert "_auth_user_id" not in client.session
+
+
+def test_an_account_made_or_reset_by_an_administrator_must_change_its_password(db, government):
+    from luoshi.accounts.models import User
+
+    admin = User.objects.create_superuser("installer", password=STRONG)
+    client = Client()
+    client.force_login(admin)
+    response = client.post(
+        "/admin/accounts/user/add/",
+        {"username": "xinren", "password1": STRONG, "password2": STRONG, "usable_password": "true"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    user = User.objects.get(username="xinren")
+    assert user.must_change_password
+    user.must_change_password = False
+    user.save()
+    reset = client.post(
+        f"/admin/accounts/user/{user.pk}/password/", {"password1": "Reset-pass-2026", "password2": "Reset-pass-2026"}
+    )
+    assert reset.status_code == 302
+    user.refresh_from_db()
+    assert user.must_change_password
+
+
+def test_the_demo_password_passes_the_validators(db):
+    from luoshi.accounts.models import User
+
+    for username, *_ in webcli.DEMO_USERS:
+        validate_password(webcli.DEMO_PASSWORD, user=User(username=username))
 
 
 # ----------------------------------------------------------------------------------------------- sessions
