@@ -8,6 +8,7 @@
 - ``PasswordPolicyMiddleware``: an account that must change its password (first login, a reset by the office
   or an administrator, or a password older than ``LUOSHI_PASSWORD_MAX_DAYS``) is sent to the change page
   from every page but that page and logout.
+- ``ContentSecurityPolicyMiddleware``: the Content-Security-Policy header on every response.
 - ``RejectNulMiddleware``: a NUL character in a query string or in a JSON body is refused with 400
   (PostgreSQL cannot store it in text, so it would otherwise end as a 500; forms already refuse it).
 - ``DatabaseUnavailableMiddleware``: when the database is down or restarting, the client gets a clear,
@@ -220,3 +221,17 @@ def unavailable_response(request) -> HttpResponse:
         )
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+class ContentSecurityPolicyMiddleware:
+    """Every response carries ``settings.LUOSHI_CSP`` (``docs/security.md``): scripts, styles, images, forms
+    and frames from the site itself only; no inline script or style attribute anywhere in luoshi's pages."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if settings.LUOSHI_CSP and "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = settings.LUOSHI_CSP
+        return response
