@@ -16,7 +16,6 @@ LUOSHI_REMIND_DAYS         days before a report or deadline that a reminder goes
 LUOSHI_ACKNOWLEDGE_DAYS    days after publishing within which a unit should acknowledge (default 3)
 LUOSHI_WEBHOOK_TIMEOUT     seconds before a webhook call is abandoned and retried later (default 5)
 LUOSHI_CSP                 the Content-Security-Policy header (default: only the site itself, no inline code)
-LUOSHI_CSP                 the Content-Security-Policy header (default: only the site itself, no inline code)
 LUOSHI_WEBHOOK_ALLOW_PRIVATE  "1" to let webhooks reach loopback, private and link-local addresses (default off)
 LUOSHI_DELIVERY_ATTEMPTS   attempts before a delivery is marked failed (default 5)
 LUOSHI_RETRY_BASE_SECONDS  first retry delay; doubled on each further attempt (default 300)
@@ -149,14 +148,8 @@ LUOSHI_CSP = os.environ.get("LUOSHI_CSP") or (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )
-# The Content-Security-Policy of every page (``luoshi.ops.middleware``); empty turns it off.
-LUOSHI_CSP = os.environ.get("LUOSHI_CSP") or (
-    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
-)
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "luoshi.ops.middleware.ContentSecurityPolicyMiddleware",
     "luoshi.ops.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
