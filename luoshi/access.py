@@ -937,3 +937,18 @@ def can_decide_decline(user, decline) -> bool:
 
 def decline_for_reading(user, pk) -> Decline:
     return _record_of_task(user, Decline.objects.select_related("task", "task__report", "unit"), pk, "没有这项申请")
+
+
+# ------------------------------------------------------------------------------------------------ the audit
+
+
+def can_read_audit(user) -> bool:
+    """The audit administrator (审计管理员): an active account given the permission to view the audit trail
+    (``audit.view_auditentry``, e.g. through a group "审计管理员"). Not the superuser, who is for
+    installation only, nor anyone else: the page answers 404."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and not user.is_superuser
+        and user.has_perm("audit.view_auditentry")
+    )

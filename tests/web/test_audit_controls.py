@@ -4,6 +4,7 @@ where; the trail is append-only in the database itself, survives a user's deleti
 
 from __future__ import annotations
 
+import csv
 import io
 import threading
 
@@ -11,6 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, connection, connections, transaction
 from django.test import Client
+from django.utils import timezone
 
 from luoshi.accounts.models import ApiToken
 from luoshi.audit import guard, security
@@ -210,3 +212,45 @@ def test_concurrent_writers_keep_one_chain_on_postgresql(government, supervisor)
     assert not errors
     assert _verify()[0] == 0
     assert AuditEntry.objects.filter(kind="export").count() == 60
+
+
+# ------------------------------------------------------------------------------- the audit administrator's page
+
+
+@pytest.fixture
+def auditor(government):
+    from django.contrib.auth.models import Permission
+
+    from tests.web.conftest import _user
+
+    user = _user(government, "shenji", "viewer", None, "审计", "员")
+    user.user_permissions.add(Permission.objects.get(codename="view_auditentry", content_type__app_label="audit"))
+    return user
+
+
+def test_the_auditor_searches_the_trail_and_exports_it_formula_safe(auditor, supervisor, client_for):
+    security.event(None, "export", actor=supervisor, detail='=HYPERLINK("http://x")')
+    security.event(None, "login_failed", actor_name="mallory", detail="用户名 mallory")
+    client = client_for(auditor)
+    page = client.get("/audit/", {"actor": "督查", "kind": "export"})
+    assert page.status_code == 200
+    assert [e.kind for e, _ in page.context["rows"]] == ["export"]
+    assert "mallory" not in page.content.decode()
+    today = timezone.localdate().isoformat()
+    assert len(client.get("/audit/", {"start": today, "end": today, "kind": "login_failed"}).context["rows"]) == 1
+    assert not client.get("/audit/", {"end": "2000-01-01"}).context["rows"]
+    exported = client.get("/audit/export.csv", {"kind": "export"})
+    text = exported.content.decode("utf-8-sig")
+    lines = list(csv.reader(io.StringIO(text)))
+    assert lines[0][0] == "序号" and len(lines) == 2
+    assert lines[1][-1] == '\'=HYPERLINK("http://x")' and lines[1][2] == "督查员"
+    assert AuditEntry.objects.get(kind="export", actor=auditor).new == "audit.csv kind=export"  # exporting is audited
+
+
+def test_the_audit_pages_answer_404_to_everyone_else(supervisor, leader, liaison, client_for, django_user_model):
+    root = django_user_model.objects.create_superuser("root", "root@example.cn", PASSWORD)
+    for user in (supervisor, leader, liaison, root):
+        client = client_for(user)
+        assert client.get("/audit/").status_code == 404, user
+        assert client.get("/audit/export.csv").status_code == 404, user
+    assert Client().get("/audit/").status_code == 302

@@ -429,3 +429,22 @@ def test_every_decline_page_and_action_answers_each_role_as_the_matrix_says(requ
         {decline_world["declined"], decline_world["assigned"]} if role == "liaison" else {decline_world["declined"]}
     )
     assert pending.filter(task_id=decline_world["declined"]).count() == 1
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_audit_trail_answers_only_the_audit_administrator(request, role, world):
+    """审计管理员 only (``access.can_read_audit``): every other role, the superuser included, gets 404."""
+    from django.contrib.auth.models import Permission
+
+    client = Client()
+    user = _person(request, role)
+    if user is not None:
+        client.force_login(user)
+    for url in ("/audit/", "/audit/export.csv"):
+        status = client.get(url).status_code
+        assert status == (302 if user is None else 404), f"{role} GET {url} → {status}"
+    if user is not None:
+        user.user_permissions.add(Permission.objects.get(codename="view_auditentry", content_type__app_label="audit"))
+        user = type(user).objects.get(pk=user.pk)
+        client.force_login(user)
+        assert client.get("/audit/").status_code == 200
