@@ -16,6 +16,8 @@ LUOSHI_REMIND_DAYS         days before a report or deadline that a reminder goes
 LUOSHI_ACKNOWLEDGE_DAYS    days after publishing within which a unit should acknowledge (default 3)
 LUOSHI_WEBHOOK_TIMEOUT     seconds before a webhook call is abandoned and retried later (default 5)
 LUOSHI_CSP                 the Content-Security-Policy header (default: only the site itself, no inline code)
+LUOSHI_API_RATE            requests per client address to /api/ (default 120/min; empty: no limit)
+LUOSHI_PUBLIC_RATE         requests per client address to the public pages and verdict links (default 60/min)
 LUOSHI_WEBHOOK_ALLOW_PRIVATE  "1" to let webhooks reach loopback, private and link-local addresses (default off)
 LUOSHI_DELIVERY_ATTEMPTS   attempts before a delivery is marked failed (default 5)
 LUOSHI_RETRY_BASE_SECONDS  first retry delay; doubled on each further attempt (default 300)
@@ -143,6 +145,9 @@ INSTALLED_APPS = [
     "luoshi.ops",
 ]
 
+# Requests per client address ("N/s|min|h", empty: no limit; ``luoshi.ops.ratelimit``).
+LUOSHI_API_RATE = os.environ.get("LUOSHI_API_RATE", "120/min")
+LUOSHI_PUBLIC_RATE = os.environ.get("LUOSHI_PUBLIC_RATE", "60/min")
 # The Content-Security-Policy of every page (``luoshi.ops.middleware``); empty turns it off.
 LUOSHI_CSP = os.environ.get("LUOSHI_CSP") or (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -151,6 +156,7 @@ LUOSHI_CSP = os.environ.get("LUOSHI_CSP") or (
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "luoshi.ops.middleware.ContentSecurityPolicyMiddleware",
+    "luoshi.ops.ratelimit.RateLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

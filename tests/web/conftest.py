@@ -20,6 +20,12 @@ SAMPLE_TEXT = (DATA / "haixi-2023-report-part2.txt").read_text(encoding="utf-8")
 PASSWORD = "pass-for-tests-1"
 
 
+@pytest.fixture(autouse=True)
+def _no_rate_limits(settings):
+    """Every test client is 127.0.0.1: the per-address rate limits are off here (test_csp_rates sets them)."""
+    settings.LUOSHI_API_RATE = settings.LUOSHI_PUBLIC_RATE = ""
+
+
 @pytest.fixture
 def government(db):
     from luoshi.accounts import actions

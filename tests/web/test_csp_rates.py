@@ -89,3 +89,50 @@ def test_no_page_breaks_the_policy_in_chromium(browser, live_server, ledger, tod
         assert response is not None and response.headers.get("content-security-policy") == POLICY, path
         page.wait_for_load_state("networkidle")
     assert violations == []
+
+
+# --------------------------------------------------------------------------------------------- rate limits
+
+
+@pytest.fixture
+def limited(settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.LUOSHI_API_RATE = "5/min"
+    settings.LUOSHI_PUBLIC_RATE = "3/min"
+    yield
+    cache.clear()
+
+
+def test_the_api_answers_429_in_chinese_json_past_its_rate_per_address(client, limited, government):
+    for _ in range(5):
+        assert client.get("/api/tasks", REMOTE_ADDR="10.0.0.1").status_code != 429
+    refused = client.get("/api/tasks", REMOTE_ADDR="10.0.0.1")
+    assert refused.status_code == 429 and int(refused["Retry-After"]) >= 1
+    assert refused["Content-Type"].startswith("application/json") and "请求过于频繁" in refused.json()["detail"]
+    assert refused["Content-Security-Policy"] == POLICY
+    assert client.get("/api/tasks", REMOTE_ADDR="10.0.0.2").status_code != 429  # another address
+
+
+def test_the_public_pages_answer_429_with_a_chinese_page_and_the_office_is_not_limited(
+    client, client_for, supervisor, limited, government
+):
+    for _ in range(3):
+        assert client.get("/public/", REMOTE_ADDR="10.0.0.3").status_code == 200
+    refused = client.get("/public/", REMOTE_ADDR="10.0.0.3")
+    assert refused.status_code == 429 and "请求过于频繁" in refused.content.decode()
+    assert client.get("/v/not-a-token/", REMOTE_ADDR="10.0.0.3").status_code == 429
+    office = client_for(supervisor)
+    assert all(office.get("/tasks/", REMOTE_ADDR="10.0.0.3").status_code == 200 for _ in range(5))
+
+
+def test_a_rate_is_read_as_count_per_period():
+    from luoshi.ops.ratelimit import hit, parse_rate
+
+    assert parse_rate("120/min") == (120, 60) and parse_rate("10/s") == (10, 1) and parse_rate("1000/h") == (1000, 3600)
+    assert parse_rate("") is None
+    with pytest.raises(ValueError):
+        parse_rate("lots")
+    assert [hit("t", "a", "2/min", now=60.0) for _ in range(3)][-1] == 60
+    assert hit("t", "a", "2/min", now=121.0) is None  # a new window
