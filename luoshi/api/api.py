@@ -20,6 +20,7 @@ from pydantic import ConfigDict, Field
 
 from luoshi import access, errors
 from luoshi.accounts.models import ApiToken, Unit, User
+from luoshi.audit import security
 from luoshi.errors import ActionError, ConflictError
 from luoshi.projects import exports as project_figures
 from luoshi.projects.models import Project
@@ -37,7 +38,8 @@ class BearerToken(HttpBearer):
         found = ApiToken.find(token)
         if found is None:
             return None
-        found.touch()
+        if found.touch():  # a token's use is audited once a minute at most, as last_used_at is kept
+            security.event(request, "token_use", actor=found.user, obj=found, detail=f"{found.prefix}… {request.path}")
         request.user = found.user
         return found.user
 

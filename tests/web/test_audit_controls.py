@@ -254,3 +254,12 @@ def test_the_audit_pages_answer_404_to_everyone_else(supervisor, leader, liaison
         assert client.get("/audit/").status_code == 404, user
         assert client.get("/audit/export.csv").status_code == 404, user
     assert Client().get("/audit/").status_code == 302
+
+
+def test_an_api_tokens_use_is_recorded_once_a_minute_with_the_address(liaison):
+    key = ApiToken.issue(liaison)
+    client = Client(REMOTE_ADDR="10.9.8.7")
+    for _ in range(3):
+        assert client.get("/api/tasks", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200
+    used = _events("token_use").get()
+    assert (used.actor_id, used.address, used.model) == (liaison.pk, "10.9.8.7", "ApiToken")
