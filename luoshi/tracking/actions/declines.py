@@ -24,7 +24,7 @@ from .notify import liaisons, notify, settle, supervisors, task_url
 def request_decline(task_id: int, actor, *, reason: str, at=None) -> Decline:
     """The lead unit's liaison declines the matter with a reason instead of signing for it (签收)."""
     now = at or timezone.now()
-    task = Task.objects.select_for_update().select_related("report", "lead_unit").get(pk=task_id)
+    task = Task.objects.select_for_update(of=("self",)).select_related("report", "lead_unit").get(pk=task_id)
     reason = (reason or "").strip()
     if not reason:
         raise ActionError("请说明拒签收的理由 (为何不属于本单位职责)")
@@ -65,7 +65,7 @@ def decide_decline(
         raise ActionError("没有这项申请") from None
     if decline.status != Decline.Status.PENDING:
         raise ActionError("该申请已处理")
-    task = Task.objects.select_for_update().select_related("report").get(pk=decline.task_id)
+    task = Task.objects.select_for_update(of=("self",)).select_related("report").get(pk=decline.task_id)
     reason = (reason or "").strip()
     if reassign:
         if new_unit is None:
