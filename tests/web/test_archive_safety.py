@@ -17,7 +17,7 @@ from luoshi.tasks.models import Task
 
 
 @pytest.fixture
-def archive(tracked_task, settings, tmp_path) -> Path:
+def archive(transactional_db, tracked_task, settings, tmp_path) -> Path:
     settings.MEDIA_ROOT = tmp_path / "media"
     out = tmp_path / "backup.tar.gz"
     call_command("export_all", str(out), stdout=io.StringIO())
@@ -102,7 +102,7 @@ def test_a_data_file_that_does_not_match_the_manifest_is_refused(archive, tmp_pa
         import_all(_repack(archive, tmp_path / "tampered.tar.gz", change=tamper))
 
 
-def test_the_archive_is_owner_only_even_over_an_existing_file(tracked_task, tmp_path, settings):
+def test_the_archive_is_owner_only_even_over_an_existing_file(transactional_db, tracked_task, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     out = tmp_path / "backup.tar.gz"
     out.write_bytes(b"old")
